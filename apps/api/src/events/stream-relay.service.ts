@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@leadflow/config';
+import { PrismaClient } from '@leadflow/db';
+import { APP_CONFIG, REDIS } from '@leadflow/runtime';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { parsePosition, STREAM_START, toMessage, type StreamPosition } from './stream-message.js';
+import { readFinalEvents } from './stream-store.js';
+
+const TICK_MS = 250;
+const LEASE_MS = 5_000;
+
+/** Redis keys and channel of the event stream. */
+export function streamKeys(prefix: string) {
+  return { channel: `${prefix}:stream`, leader: `${prefix}:stream:relay-leader`, published: `${prefix}:stream:published` };
+}
+
+/**
+ * Moves committed stream events from Postgres to Redis pub/sub, in stream order, once. One API
+ * instance at a time does it (a lease in Redis); every instance subscribes and serves its own
+ * browsers. An event is published only when every transaction older than its own has ended, so a
+ * slow transaction's event can never be skipped by a faster one.
+ */
+@Injectable()
+export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StreamRelay.name);
+  private readonly me = randomUUID();
+  private readonly keys: ReturnType<typeof streamKeys>;
+  private timer?: NodeJS.Timeout;
+  private listener?: pg.Client;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.keys = streamKeys(config.queue.prefix);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, this.keys.leader, this.me).catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Postgres NOTIFY from the triggers: publish now rather than at the next tick. */
+  private async listen(): Promise<void> {
+    try {
+      this.listener = new pg.Client({ connectionString: this.config.databaseUrl });
+      this.listener.on('error', () => undefined);
+      await this.listener.connect();
+      this.listener.on('notification', () => this.tick());
+      await this.listener.query('LISTEN stream_event');
+    } catch (error) {
+      this.logger.warn(`LISTEN unavailable, polling only: ${(error as Error).message}`);
+    }
+  }
+
+  private tick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.publishIfLeader()
+      .catch((error: Error) => this.logger.warn(`stream relay pass failed: ${error.message}`))
+      .finally(() => (this.running = undefined));
+  }
+
+  private async publishIfLeader(): Promise<void> {
+    const leader = (await this.redis.set(this.keys.leader, this.me, 'PX', LEASE_MS, 'NX')) === 'OK' || (await this.redis.get(this.keys.leader)) === this.me;
+    if (!leader) return;
+    await this.redis.pexpire(this.keys.leader, LEASE_MS);
+    let watermark = parsePosition((await this.redis.get(this.keys.published)) ?? undefined);
+    if (!watermark) {
+      // First relay ever: start from what exists now (browsers catch up from Postgres on their own).
+      const [last] = await this.prisma.$queryRaw<{ tx: string; id: bigint }[]>`SELECT tx::text AS tx, id FROM stream_event ORDER BY tx DESC, id DESC LIMIT 1`;
+      watermark = last ? { tx: BigInt(last.tx), id: last.id } : STREAM_START;
+      await this.redis.set(this.keys.published, positionKey(watermark));
+    }
+    for (;;) {
+      const rows = await readFinalEvents(this.prisma, watermark, 500);
+      if (rows.length === 0) return;
+      const pipeline = this.redis.multi();
+      for (const row of rows) pipeline.publish(this.keys.channel, JSON.stringify(toMessage(row)));
+      const last = rows[rows.length - 1]!;
+      watermark = { tx: BigInt(last.tx), id: last.id };
+      pipeline.set(this.keys.published, positionKey(watermark));
+      await pipeline.exec();
+    }
+  }
+}
+
+function positionKey(position: StreamPosition): string {
+  return `${position.tx}-${position.id}`;
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, assertVersion, recordTimeline } from '@leadflow/application';
+import type { LeadDetail, LeadPage, LeadTimelineEvent } from '@leadflow/contracts';
+import { Prisma, PrismaClient } from '@leadflow/db';
+import { toAsciiDigits } from '@leadflow/domain';
+import { Readable } from 'node:stream';
+import type { Principal } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
+import { toActionRun } from '../automations/automations.service.js';
+import { pageBy } from '../common/cursor.js';
+import type { ExportLeadsQuery, LeadFilters, ListLeadsQuery } from './dto/list-leads.query.js';
+import { leadScope } from './lead-access.js';
+import { toLead, toTimelineEvent } from './lead.presenter.js';
+
+/** Name/email/phone search: the text as typed (NFC) in names and emails, its digits in phones. */
+function searchFilter(q: string): Prisma.LeadWhereInput {
+  const text = q.normalize('NFC').trim();
+  const digits = toAsciiDigits(text).replace(/\D/g, '');
+  const or: Prisma.LeadWhereInput[] = [
+    { fullName: { contains: text, mode: 'insensitive' } },
+    { email: { contains: text.toLowerCase() } },
+  ];
+  // Phones are stored in E.164; a local "055…" is found by its digits after the leading 0.
+  if (digits.length >= 4) or.push({ phone: { contains: digits.replace(/^0+/, '') } });
+  return { OR: or };
+}
+
+function filtersOf(query: LeadFilters, principal: Principal): Prisma.LeadWhereInput[] {
+  const and: Prisma.LeadWhereInput[] = [
+    leadScope(principal),
+    {
+      platform: query.platform,
+      status: query.status,
+      campaignId: query.campaignId,
+      formId: query.formId,
+      branchId: query.branchId,
+      teamId: query.teamId,
+      assigneeId: query.assigneeId,
+      tags: query.tag ? { has: query.tag } : undefined,
+      slaBreachedAt: query.slaBreached === undefined ? undefined : query.slaBreached ? { not: null } : null,
+      receivedAt: query.receivedFrom || query.receivedTo ? { gte: query.receivedFrom, lt: query.receivedTo } : undefined,
+    },
+  ];
+  if (query.q) and.push(searchFilter(query.q));
+  return and;
+}
+
+const CSV_COLUMNS = ['id', 'receivedAt', 'platform', 'status', 'fullName', 'phone', 'email', 'city', 'country', 'campaignName', 'adsetName', 'adName', 'formName', 'teamId', 'assigneeId', 'tags'] as const;
+
+/** RFC 4180: quote every field, double the quotes; a leading = + - @ is defused so spreadsheets never run it. */
+function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(';') : value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+export interface LeadChange {
+  /** The version the caller read (If-Match); a different current one is a 409. */
+  expectedVersion?: string;
+}
+
+@Injectable()
+export class LeadsService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(query: ListLeadsQuery, principal: Principal): Promise<LeadPage> {
+    const filters = filtersOf(query, principal);
+    const direction = query.sort === 'receivedAt' ? 'asc' : 'desc';
+    const page = await pageBy('receivedAt', query, ({ after, orderBy, take }) => this.prisma.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take }), direction);
+    return { data: page.rows.map(toLead), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * The filtered leads as CSV, streamed page by page (memory stays flat however many there are),
+   * UTF-8 with a byte order mark so Excel reads Arabic names right.
+   */
+  export(query: ExportLeadsQuery, principal: Principal): Readable {
+    const filters = filtersOf(query, principal);
+    const direction = query.sort === 'receivedAt' ? 'asc' : 'desc';
+    const prisma = this.prisma;
+    async function* rows(): AsyncGenerator<string> {
+      yield `\uFEFF${CSV_COLUMNS.map(csvField).join(',')}\r\n`;
+      let cursor: string | undefined;
+      do {
+        const page = await pageBy('receivedAt', { cursor, limit: 500 }, ({ after, orderBy, take }) => prisma.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take }), direction);
+        yield page.rows.map((lead) => `${CSV_COLUMNS.map((c) => csvField(lead[c])).join(',')}\r\n`).join('');
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    return Readable.from(rows());
+  }
+
+  async get(id: string, principal: Principal): Promise<LeadDetail> {
+    const row = await this.prisma.lead.findFirst({
+      where: { AND: [{ id }, leadScope(principal)] },
+      include: { events: { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }, assignee: true, actionRuns: { orderBy: { createdAt: 'asc' } } },
+    });
+    if (!row) throw new NotFoundError(`lead ${id} does not exist`);
+    const others = await this.prisma.lead.findMany({
+      where: { AND: [{ contactId: row.contactId, id: { not: id } }, leadScope(principal)] },
+      orderBy: { receivedAt: 'desc' },
+      select: { id: true, platform: true, status: true, receivedAt: true },
+    });
+    return {
+      ...toLead(row),
+      assignee: row.assignee ? { id: row.assignee.id, name: row.assignee.name, email: row.assignee.email ?? undefined, phone: row.assignee.phone ?? undefined } : undefined,
+      otherLeads: others.map((o) => ({ id: o.id, platform: o.platform, status: o.status, receivedAt: o.receivedAt.toISOString() })),
+      timeline: row.events.map(toTimelineEvent),
+      actionRuns: row.actionRuns.map(toActionRun),
+    };
+  }
+
+  /** Throws NotFound for a lead outside the principal's scope (they may not even know it exists). */
+  async assertVisible(id: string, principal: Principal): Promise<void> {
+    if (!(await this.prisma.lead.count({ where: { AND: [{ id }, leadScope(principal)] } }))) throw new NotFoundError(`lead ${id} does not exist`);
+  }
+
+  async addNote(id: string, body: string, principal: Principal): Promise<LeadTimelineEvent> {
+    await this.assertVisible(id, principal);
+    const event = await this.prisma.leadEvent.create({ data: { leadId: id, type: 'note', actor: actorOf(principal), payload: { body, author: principal.name } } });
+    return toTimelineEvent(event);
+  }
+
+  async setTags(id: string, tags: string[], principal: Principal, change: LeadChange): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ updated_at: Date; tags: string[] }[]>`SELECT updated_at, tags FROM lead WHERE id = ${id}::uuid FOR UPDATE`;
+      if (!row || !(await tx.lead.count({ where: { AND: [{ id }, leadScope(principal)] } }))) throw new NotFoundError(`lead ${id} does not exist`);
+      assertVersion(change.expectedVersion, row.updated_at);
+      const next = [...new Set(tags.map((t) => t.trim()).filter(Boolean))].sort();
+      await tx.lead.update({ where: { id }, data: { tags: next } });
+      await recordTimeline(tx, [{ leadId: id, type: 'tags_changed', actor: actorOf(principal), payload: { from: row.tags, to: next } }]);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ACTION_EXECUTORS, NotifyUserExecutor, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
+import type { AppConfig } from '@leadflow/config';
+import { ACTION_TYPES } from '@leadflow/contracts';
+import { PrismaClient } from '@leadflow/db';
+import { Mailer } from '@leadflow/integration-email';
+import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
+import { SheetsWriter } from '@leadflow/integration-sheets';
+import { WhatsAppClient } from '@leadflow/integration-whatsapp';
+import type { JobPayloads } from '@leadflow/queue';
+import { APP_CONFIG, OnJob } from '@leadflow/runtime';
+import type { Job } from 'bull';
+import { EmailSendExecutor } from './email.executor.js';
+import { OdooCreateActivityExecutor, OdooSyncLeadExecutor } from './odoo.executors.js';
+import { SheetsAppendRowExecutor, sheetRow } from './sheets.executor.js';
+import { WhatsAppSendTemplateExecutor } from './whatsapp.executor.js';
+
+/** The outside systems this worker talks to: each present only when configured. */
+export interface Connectors {
+  odoo?: OdooCrmClient;
+  whatsapp?: WhatsAppClient;
+  mailer?: Mailer;
+  sheets?: SheetsWriter;
+}
+export const CONNECTORS = Symbol('CONNECTORS');
+
+function connect(config: AppConfig): Connectors {
+  const timeoutMs = config.httpTimeoutMs;
+  return {
+    odoo: config.odoo && new OdooCrmClient(new XmlRpcOdooTransport({ ...config.odoo, timeoutMs })),
+    whatsapp: config.whatsapp && new WhatsAppClient({ ...config.whatsapp, timeoutMs }),
+    mailer: config.email && new Mailer({ ...config.email, timeoutMs }),
+    sheets: config.sheets && new SheetsWriter({ ...config.sheets, timeoutMs }),
+  };
+}
+
+const CONFIGURE_HINT: Record<string, string> = {
+  odoo: 'ODOO_URL, ODOO_DB, ODOO_USERNAME and ODOO_API_KEY',
+  whatsapp: 'WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN',
+  email: 'SMTP_URL',
+  sheets: 'GOOGLE_SERVICE_ACCOUNT_JSON and SHEETS_SPREADSHEET_ID',
+};
+
+function executors(notify: NotifyUserExecutor, c: Connectors, config: AppConfig): ActionExecutor[] {
+  const installed: ActionExecutor[] = [notify];
+  if (c.odoo) installed.push(new OdooSyncLeadExecutor(c.odoo, config.odoo!), new OdooCreateActivityExecutor(c.odoo, config.odoo!));
+  if (c.whatsapp) installed.push(new WhatsAppSendTemplateExecutor(c.whatsapp, config.whatsapp!));
+  if (c.mailer) installed.push(new EmailSendExecutor(c.mailer));
+  if (c.sheets) installed.push(new SheetsAppendRowExecutor(c.sheets, config.sheets!));
+  const missing = ACTION_TYPES.filter((type) => !installed.some((e) => e.type === type));
+  return [...installed, ...missing.map((type) => new UnavailableConnector(type, `${type} is not configured: set ${CONFIGURE_HINT[type.split('.')[0]!]}, then replay the run`))];
+}
+
+/** Status changes reach the systems holding a copy of the lead: the Odoo stage and the sheet row. */
+@Injectable()
+export class StatusSyncProcessor {
+  private readonly logger = new Logger(StatusSyncProcessor.name);
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    @Inject(CONNECTORS) private readonly connectors: Connectors,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @OnJob('sync-status')
+  async run(job: Job<JobPayloads['sync-status']>): Promise<string> {
+    const lead = await this.prisma.lead.findUnique({ where: { id: job.data.leadId }, include: { assignee: true, team: true, branch: true } });
+    if (!lead) return 'lead gone';
+    const done: string[] = [];
+    const stage = this.config.odoo?.stageMap[lead.status];
+    if (this.connectors.odoo && lead.odooLeadId && stage) {
+      await this.connectors.odoo.setStage(lead.odooLeadId, stage);
+      done.push(`odoo stage ${stage}`);
+    }
+    if (this.connectors.sheets) {
+      const row = await this.connectors.sheets.updateRow(lead.id, sheetRow(lead, this.config.sheets!.columns));
+      if (row) done.push(`sheet row ${row}`);
+    }
+    this.logger.log(`sync-status ${lead.id} → ${lead.status}: ${done.join(', ') || 'nothing to update'}`);
+    return done.join(', ');
+  }
+}
+
+@Injectable()
+class ConnectorsShutdown implements OnApplicationShutdown {
+  constructor(@Inject(CONNECTORS) private readonly connectors: Connectors) {}
+
+  onApplicationShutdown(): void {
+    this.connectors.mailer?.close();
+  }
+}
+
+@Module({
+  providers: [
+    NotifyUserExecutor,
+    { provide: CONNECTORS, inject: [APP_CONFIG], useFactory: connect },
+    { provide: ACTION_EXECUTORS, inject: [NotifyUserExecutor, CONNECTORS, APP_CONFIG], useFactory: executors },
+    StatusSyncProcessor,
+    ConnectorsShutdown,
+  ],
+  exports: [ACTION_EXECUTORS, CONNECTORS, NotifyUserExecutor],
+})
+export class ConnectorsModule {}

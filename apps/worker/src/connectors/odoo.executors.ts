@@ -1,0 +1,107 @@
+import type { ActionExecutor, ActionOutcome, LeadForAction } from '@leadflow/application';
+import type { AppConfig } from '@leadflow/config';
+import type { LeadAnswer } from '@leadflow/contracts';
+import type { ActionRun as ActionRunRow, PrismaClient } from '@leadflow/db';
+import { localTime } from '@leadflow/domain';
+import type { OdooCrmClient, OdooLeadValues } from '@leadflow/integration-odoo';
+import { platformLabel } from './lead-context.js';
+
+type OdooConfig = NonNullable<AppConfig['odoo']>;
+
+function leadValues(lead: LeadForAction, config: OdooConfig, params: Record<string, unknown>): OdooLeadValues {
+  const answers = lead.answers as unknown as LeadAnswer[];
+  const products = new Set((lead.team?.products ?? []).map((p) => p.toLowerCase()));
+  const asked = answers.map((a) => a.value).filter((v) => products.has(v.toLowerCase()));
+  return {
+    ref: lead.id,
+    name: `${lead.campaignName ?? lead.formName ?? platformLabel(lead)} – ${lead.fullName || lead.phone || lead.email || lead.platformLeadId}`,
+    type: config.leadType,
+    contactName: lead.fullName || undefined,
+    email: lead.email ?? undefined,
+    phone: lead.phone ?? undefined,
+    city: lead.city ?? undefined,
+    countryCode: lead.country && /^[A-Z]{2}$/.test(lead.country) ? lead.country : undefined,
+    answers: [...answers.map((a) => ({ label: a.label ?? a.key, value: a.value })), { label: 'Received', value: lead.receivedAt.toISOString() }],
+    teamId: lead.team?.odooTeamId ?? undefined,
+    userId: lead.assignee?.odooUserId ?? undefined,
+    source: platformLabel(lead),
+    medium: lead.isOrganic ? 'Organic Social' : 'Paid Social',
+    campaign: lead.campaignName ?? undefined,
+    tags: [platformLabel(lead), ...new Set(asked)],
+    priority: (['0', '1', '2', '3'].includes(String(params.priority)) ? String(params.priority) : '1') as OdooLeadValues['priority'],
+  };
+}
+
+/**
+ * Creates or updates the lead's crm.lead and remembers its id. Two actions of one lead (sync and
+ * activity) run in parallel jobs: a per-lead advisory lock makes them take turns, so the second
+ * finds the Odoo lead the first created and Odoo never gets two leads for one lead.
+ */
+export async function syncToOdoo(
+  odoo: OdooCrmClient,
+  config: OdooConfig,
+  lead: LeadForAction,
+  db: PrismaClient,
+  options: { params?: Record<string, unknown>; onlyIfMissing?: boolean } = {},
+): Promise<{ id: number; created: boolean }> {
+  const params = options.params ?? {};
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`odoo-sync:${lead.id}`}, 0))`;
+      const { odooLeadId } = await tx.lead.findUniqueOrThrow({ where: { id: lead.id }, select: { odooLeadId: true } });
+      // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
+      if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
+      const synced = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined);
+      if (synced.id !== odooLeadId) await tx.lead.update({ where: { id: lead.id }, data: { odooLeadId: synced.id } });
+      return synced;
+    },
+    // Odoo calls happen inside: allow for a slow Odoo, not just a fast database.
+    { timeout: 120_000, maxWait: 120_000 },
+  );
+}
+
+export class OdooSyncLeadExecutor implements ActionExecutor {
+  readonly type = 'odoo.sync_lead' as const;
+
+  constructor(
+    private readonly odoo: OdooCrmClient,
+    private readonly config: OdooConfig,
+  ) {}
+
+  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
+    const { id, created } = await syncToOdoo(this.odoo, this.config, lead, db, { params: run.params as Record<string, unknown> });
+    return { externalId: String(id), result: { model: 'crm.lead', id, created } };
+  }
+}
+
+/** A To Do for the owner on the Odoo lead, due by the first-contact deadline, with call and WhatsApp links. */
+export class OdooCreateActivityExecutor implements ActionExecutor {
+  readonly type = 'odoo.create_activity' as const;
+
+  constructor(
+    private readonly odoo: OdooCrmClient,
+    private readonly config: OdooConfig,
+  ) {}
+
+  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
+    // Runs of one automation are separate jobs: whichever comes first makes sure the Odoo lead exists.
+    const { id: odooLeadId } = await syncToOdoo(this.odoo, this.config, lead, db, { onlyIfMissing: true });
+    const params = run.params as { summary?: string };
+    const due = lead.slaDueAt ?? new Date();
+    const digits = lead.phone?.replace(/\D/g, '');
+    const { id, created } = await this.odoo.createActivity({
+      leadId: odooLeadId,
+      userId: lead.assignee?.odooUserId ?? undefined,
+      summary: params.summary ?? `Call ${lead.fullName || 'the new lead'}`,
+      note: [
+        `${lead.fullName} · ${lead.phone ?? 'no phone'} · ${lead.email ?? 'no email'}`,
+        `${platformLabel(lead)} · ${lead.campaignName ?? lead.formName ?? ''}`,
+        ...(digits ? [`Call: tel:+${digits}`, `WhatsApp: https://wa.me/${digits}`] : []),
+      ],
+      // Odoo wants the deadline as a date: the SLA's local date in the branch's timezone.
+      deadline: localTime(due, lead.branch?.timezone ?? 'Asia/Riyadh').date,
+      marker: `LeadFlow run ${run.id}:${run.generation}`,
+    });
+    return { externalId: String(id), result: { model: 'mail.activity', id, created, leadId: odooLeadId } };
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ActionRunner, LeadRouter, ReportRollups, SlaMonitor, SyncJobs } from '@leadflow/application';
+import type { AppConfig } from '@leadflow/config';
+import { APP_CONFIG } from '@leadflow/runtime';
+import { Ga4Forwarder } from '../analytics/ga4-forwarder.service.js';
+
+/**
+ * Time-driven work, read from Postgres on every tick so any number of workers can run it
+ * (each lead or run is taken with SKIP LOCKED): waiting leads meet people starting their shift,
+ * SLA deadlines pass, runs abandoned by a dead worker are queued again, report rollups catch up,
+ * lifecycle events go to GA4.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SchedulerService.name);
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+
+  constructor(
+    private readonly router: LeadRouter,
+    private readonly sla: SlaMonitor,
+    private readonly runs: ActionRunner,
+    private readonly rollups: ReportRollups,
+    private readonly ga4: Ga4Forwarder,
+    private readonly syncs: SyncJobs,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+    }, this.config.queue.schedulerIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** One pass over everything time-driven; each part fails alone. */
+  async tick(): Promise<void> {
+    for (const [what, work] of [
+      ['queued leads', () => this.assignQueued()],
+      ['SLA deadlines', () => this.sla.sweep()],
+      ['abandoned action runs', () => this.runs.requeueAbandoned()],
+      ['report rollups', () => this.rollups.fold()],
+      ['GA4 forwarding', async () => (await this.ga4.enqueue()) + (await this.ga4.send())],
+      ['scheduled syncs', () => this.scheduleSyncs()],
+    ] as const) {
+      await work().catch((error: Error) => this.logger.warn(`scheduler: ${what} failed, will retry: ${error.message}`));
+    }
+  }
+
+  /** BigQuery export and Meta backfill on their intervals (a sync already queued or running is left alone). */
+  private async scheduleSyncs(): Promise<number> {
+    let requested = 0;
+    await this.syncs.failAbandoned();
+    if (this.config.bigquery && (await this.syncs.due('bigquery', this.config.bigquery.syncIntervalMinutes))) requested += Number((await this.syncs.request('bigquery', 'schedule')).created);
+    if (await this.syncs.due('meta', this.config.metaBackfill.syncIntervalMinutes)) requested += Number((await this.syncs.request('meta', 'schedule')).created);
+    return requested;
+  }
+
+  private async assignQueued(): Promise<number> {
+    let assigned = 0;
+    for (const id of await this.router.queuedLeadIds(100)) if (await this.router.retryQueued(id)) assigned += 1;
+    return assigned;
+  }
+}

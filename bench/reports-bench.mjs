@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Report latency on a large dataset: seeds a database of its own (default 1,000,000 leads and
+// 10,000,000 timeline steps over a year, with the demo organisation and campaigns correlated to
+// teams as routing would place them), builds the rollups, then calls every report endpoint of a
+// real API over HTTP and prints p50 / p95 / max per report and range.
+//
+//   pnpm bench:reports [--leads 1000000] [--events-per-lead 10] [--runs 40] [--reuse]
+//
+// --reuse keeps an already seeded bench database (seeding takes a few minutes). Needs a build.
+import { ensureDatabaseExists, applyMigrations, createPrismaClient } from '@leadflow/db';
+import { loadConfig } from '@leadflow/config';
+import { ReportRollups } from '@leadflow/application';
+import { seedDemoOrganisation } from '@leadflow/simulators';
+import pg from 'pg';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createApiApp } from '../apps/api/dist/bootstrap/create-api-app.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const LEADS = Number(arg('leads', 1_000_000));
+const EVENTS_PER_LEAD = Number(arg('events-per-lead', 10));
+const RUNS = Number(arg('runs', 40));
+const REUSE = process.argv.includes('--reuse');
+const BASE = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const url = new URL(BASE);
+url.pathname = '/leadflow_bench';
+const DB = url.toString();
+
+const admin = new pg.Client({ connectionString: BASE });
+await admin.connect();
+const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = 'leadflow_bench'")).rowCount > 0;
+const step = async (what, work) => {
+  const started = performance.now();
+  const result = await work();
+  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+};
+
+console.log(`reports benchmark — ${LEADS.toLocaleString('en')} leads, ${(LEADS * EVENTS_PER_LEAD).toLocaleString('en')} timeline steps`);
+if (!REUSE || !exists) {
+  await admin.query('DROP DATABASE IF EXISTS leadflow_bench WITH (FORCE)');
+  await ensureDatabaseExists(DB);
+  await step('migrate', () => applyMigrations(DB, { schemaPath: resolve('prisma/schema.prisma'), migrationsDir: resolve('prisma/migrations') }));
+  const seeding = createPrismaClient(DB, { poolSize: 2 });
+  await seedDemoOrganisation(seeding);
+  await seeding.$disconnect();
+  const db = new pg.Client({ connectionString: DB });
+  await db.connect();
+  await db.query('SET maintenance_work_mem = \'512MB\'');
+  // Bulk load without the per-row triggers; the rollups are rebuilt from the rows afterwards.
+  await db.query('ALTER TABLE lead DISABLE TRIGGER USER');
+  await db.query('ALTER TABLE lead_event DISABLE TRIGGER USER');
+  await db.query('ALTER TABLE action_run DISABLE TRIGGER USER');
+  await step('contacts', () => db.query(`INSERT INTO contact (full_name, phone) SELECT 'Bench person ' || i, '+9665' || lpad(i::text, 8, '0') FROM generate_series(1, $1::int) i`, [Math.ceil(LEADS * 0.9)]));
+  await step('leads', () =>
+    db.query(
+      `WITH people AS (SELECT id, row_number() OVER (ORDER BY phone) AS n FROM contact),
+       people_count AS (SELECT count(*) AS total FROM contact),
+       owners AS (SELECT array_agg(e.id ORDER BY e.id) AS employees, array_agg(e.team_id ORDER BY e.id) AS teams, array_agg(t.branch_id ORDER BY e.id) AS branches,
+                         array_agg(t.products[1] ORDER BY e.id) AS products FROM employee e JOIN team t ON t.id = e.team_id),
+       raw AS (
+         SELECT i, (ARRAY['meta','tiktok','snapchat'])[1 + i % 3]::"Platform" AS platform, (1 + (i::bigint * 7919) % 60)::int AS campaign,
+                now() - (random() * interval '365 days') AS received, random() AS r, random() AS c, (1 + (i::bigint * 104729) % 11)::int AS owner
+         FROM generate_series(1, $1::int) i)
+       INSERT INTO lead (platform, platform_lead_id, status, contact_id, full_name, answers, received_at, created_at, updated_at,
+         campaign_id, campaign_name, adset_id, adset_name, ad_id, ad_name, form_id, form_name, routing_state, branch_id, team_id, assignee_id,
+         assigned_at, sla_due_at, sla_breached_at, contacted_at, qualified_at, proposal_at, closed_at, lost_reason, duplicate_of_id)
+       SELECT platform, 'bench-' || i,
+         (CASE WHEN r < 0.55 THEN 'lost' WHEN r < 0.65 THEN 'won' WHEN r < 0.75 THEN 'proposal' WHEN r < 0.85 THEN 'qualified' WHEN r < 0.95 THEN 'contacted' ELSE 'new' END)::"LeadStatus",
+         people.id, 'Bench person', '[]', received, received, received,
+         'c' || campaign, 'Campaign ' || campaign, 'c' || campaign || '-s' || (i % 2), 'Ad set ' || (i % 2), 'c' || campaign || '-a' || (i % 4), 'Ad ' || (i % 4),
+         'f' || (campaign % 20), 'Form ' || (campaign % 20), 'assigned', owners.branches[owner], owners.teams[owner], owners.employees[owner],
+         received + interval '2 seconds', received + interval '15 minutes',
+         CASE WHEN c > 0.8 THEN received + interval '15 minutes' END,
+         CASE WHEN r < 0.95 THEN received + (interval '1 minute' * floor(-ln(greatest(c, 0.0001)) * 12)) END,
+         CASE WHEN r >= 0.55 AND r < 0.85 OR (r < 0.55 AND c < 0.4) THEN received + interval '1 day' END,
+         CASE WHEN r >= 0.55 AND r < 0.75 THEN received + interval '3 days' END,
+         CASE WHEN r < 0.65 THEN received + interval '7 days' END,
+         CASE WHEN r < 0.55 THEN 'No answer after three calls' END,
+         NULL
+       FROM raw CROSS JOIN people_count CROSS JOIN owners JOIN people ON people.n = 1 + raw.i % people_count.total`,
+      [LEADS],
+    ),
+  );
+  await step('timeline steps', () =>
+    db.query(
+      `INSERT INTO lead_event (lead_id, type, actor, payload, occurred_at)
+       SELECT l.id, (ARRAY['received','normalized','routed','assigned','action_done','action_done','action_done','contacted','status_changed','note'])[1 + (k - 1) % 10],
+              'system', '{}', l.received_at + k * interval '1 minute'
+       FROM lead l CROSS JOIN generate_series(1, $1::int) k`,
+      [EVENTS_PER_LEAD],
+    ),
+  );
+  await step('action runs', async () => {
+    const { rows } = await db.query("SELECT id FROM automation WHERE name LIKE 'Fan out%'");
+    await db.query(
+      `INSERT INTO action_run (lead_id, automation_id, action_key, action_type, status, max_attempts, attempts, created_at, updated_at)
+       SELECT l.id, $1, a.key, a.type, (CASE WHEN random() < 0.03 THEN 'dead' ELSE 'done' END)::"ActionRunStatus", 5, 1, l.received_at, l.received_at
+       FROM lead l CROSS JOIN (VALUES ('whatsapp-welcome', 'whatsapp.send_template'), ('odoo-lead', 'odoo.sync_lead')) AS a(key, type)`,
+      [rows[0].id],
+    );
+  });
+  await db.query('ALTER TABLE lead ENABLE TRIGGER USER');
+  await db.query('ALTER TABLE lead_event ENABLE TRIGGER USER');
+  await db.query('ALTER TABLE action_run ENABLE TRIGGER USER');
+  await step('analyze', () => db.query('ANALYZE'));
+  await db.end();
+  const prisma = createPrismaClient(DB, { poolSize: 2 });
+  await step('rebuild rollups from every lead and run', () => new ReportRollups(prisma).rebuild());
+  const [{ count }] = await prisma.$queryRawUnsafe('SELECT count(*)::int AS count FROM lead_daily_stats');
+  console.log(`  rollup rows: ${count.toLocaleString('en')} (lead_daily_stats)`);
+  await prisma.$disconnect();
+}
+await admin.end();
+
+// The incremental path: rows written through the triggers, then folded.
+{
+  const prisma = createPrismaClient(DB, { poolSize: 2 });
+  const db = new pg.Client({ connectionString: DB });
+  await db.connect();
+  await step('10,000 more leads through the triggers', () =>
+    db.query(`INSERT INTO lead (platform, platform_lead_id, contact_id, full_name, answers, received_at, campaign_id, campaign_name, routing_state)
+      SELECT 'meta', 'bench-live-' || i || '-' || floor(random() * 1e9), (SELECT id FROM contact LIMIT 1), 'Live', '[]', now(), 'c1', 'Campaign 1', 'unrouted' FROM generate_series(1, 10000) i`),
+  );
+  await step('fold their deltas into the rollups', () => new ReportRollups(prisma).fold());
+  await db.end();
+  await prisma.$disconnect();
+}
+
+// Reports over real HTTP, as the dashboard calls them.
+const loaded = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: DB, QUEUE_PREFIX: 'bench' });
+const api = await createApiApp(loaded);
+await api.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${api.getHttpServer().address().port}`;
+const headers = { authorization: `Bearer ${loaded.config.adminApiKey}` };
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const ranges = { '7 days': `from=${day(-6)}&to=${day(0)}`, '30 days': `from=${day(-29)}&to=${day(0)}`, '90 days': `from=${day(-89)}&to=${day(0)}`, '365 days': `from=${day(-364)}&to=${day(0)}` };
+const reports = {
+  overview: '/crm/reports/overview',
+  'leads by day × platform': '/crm/reports/leads?groupBy=platform&interval=day',
+  'leads by week × campaign': '/crm/reports/leads?groupBy=campaign&interval=week',
+  'leads by month × ad': '/crm/reports/leads?groupBy=ad&interval=month',
+  'leads by day × employee': '/crm/reports/leads?groupBy=employee&interval=day',
+  funnel: '/crm/reports/funnel',
+  'first contact by employee': '/crm/reports/first-contact?by=employee',
+  actions: '/crm/reports/actions',
+};
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+console.log(`\nreport latency over HTTP (${RUNS} calls each, after 3 warm-up calls), ms`);
+console.log(`${'report'.padEnd(28)} ${'range'.padEnd(9)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}`);
+let worst = 0;
+for (const [name, path] of Object.entries(reports)) {
+  for (const [label, range] of Object.entries(ranges)) {
+    const target = `${base}${path}${path.includes('?') ? '&' : '?'}${range}`;
+    for (let i = 0; i < 3; i++) await (await fetch(target, { headers })).arrayBuffer();
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const res = await fetch(target, { headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const p95 = percentile(times, 0.95);
+    worst = Math.max(worst, label === '365 days' ? 0 : p95);
+    console.log(`${name.padEnd(28)} ${label.padEnd(9)} ${percentile(times, 0.5).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${times[times.length - 1].toFixed(1).padStart(7)}`);
+  }
+}
+console.log(`\nworst p95 up to 90 days: ${worst.toFixed(1)} ms (target < 50 ms)`);
+await api.close();
+process.exit(0);

@@ -1,0 +1,21 @@
+import type { AutomationTrigger } from '@leadflow/contracts';
+import { outboxMessage } from '@leadflow/queue';
+import type { Db } from '../prisma-tx.js';
+
+export interface FiredTrigger {
+  leadId: string;
+  trigger: AutomationTrigger;
+  fromStatus?: string;
+  toStatus?: string;
+}
+
+/**
+ * Records that a trigger fired, in the caller's transaction, as an outbox job: the automations run
+ * if and only if the change that fired them commits. The job id names the occurrence (`key`), so
+ * a retried transaction or a redelivered job never dispatches it twice.
+ */
+export async function fireTrigger(db: Db, fired: FiredTrigger, key: string): Promise<void> {
+  await db.outboxMessage.create({
+    data: outboxMessage('run-automations', { leadId: fired.leadId, trigger: fired.trigger, fromStatus: fired.fromStatus, toStatus: fired.toStatus }, `run-automations:${fired.leadId}:${fired.trigger}:${key}`),
+  });
+}

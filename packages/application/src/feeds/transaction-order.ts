@@ -1,0 +1,50 @@
+import type { PrismaClient } from '@leadflow/db';
+import type { Db } from '../prisma-tx.js';
+
+/**
+ * A position in a table read in (writing transaction, id) order. Tables with a `tx xid8` column
+ * (lead, lead_event, stream_event) can be followed this way without ever skipping a row: only
+ * rows written by transactions older than every running one are read ("final" rows), and any row
+ * written later belongs to a younger transaction, so it sorts after them.
+ */
+export interface FeedPosition {
+  tx: string;
+  id: string;
+}
+
+export const FEED_START: FeedPosition = { tx: '0', id: '0' };
+
+const FEEDS = {
+  lead: { idType: 'uuid', start: '00000000-0000-0000-0000-000000000000' },
+  lead_event: { idType: 'bigint', start: '0' },
+  stream_event: { idType: 'bigint', start: '0' },
+} as const;
+export type FeedTable = keyof typeof FEEDS;
+
+/** Final rows after `after`, in order; `columns` is SQL over the table (its `tx` comes back as text). */
+export function readFinal<T extends { tx: string; id: unknown }>(prisma: Db, table: FeedTable, columns: string, after: FeedPosition, limit: number): Promise<T[]> {
+  const { idType, start } = FEEDS[table];
+  const id = after.id === '0' ? start : after.id;
+  return (prisma as PrismaClient).$queryRawUnsafe<T[]>(
+    `SELECT ${columns}, "tx"::text AS "tx" FROM "${table}"
+     WHERE ("tx", "id") > ($1::xid8, $2::${idType}) AND "tx" < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY "tx", "id" LIMIT $3`,
+    after.tx,
+    id,
+    limit,
+  );
+}
+
+export function positionOf(row: { tx: string; id: unknown }): FeedPosition {
+  return { tx: row.tx, id: String(row.id) };
+}
+
+/** Where a named feed or sync got to (sync_cursor). */
+export async function readCursor<T>(db: Db, key: string): Promise<T | undefined> {
+  const row = await (db as PrismaClient).syncCursor.findUnique({ where: { key } });
+  return row?.value as T | undefined;
+}
+
+export async function writeCursor(db: Db, key: string, value: unknown): Promise<void> {
+  await (db as PrismaClient).syncCursor.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
+}

@@ -1,0 +1,3 @@
+export * from './variables.js';
+export * from './app-config.js';
+export * from './env-file.js';

@@ -1,0 +1,3 @@
+export * from './generated/prisma/client.js';
+export * from './prisma-client.js';
+export * from './migrations/migration-runner.js';

@@ -1,0 +1,2 @@
+export * from './bigquery.client.js';
+export * from './export-tables.js';

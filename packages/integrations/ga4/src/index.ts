@@ -1,0 +1,1 @@
+export * from './ga4.client.js';

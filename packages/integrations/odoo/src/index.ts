@@ -1,0 +1,2 @@
+export * from './odoo-transport.js';
+export * from './odoo-crm.client.js';

@@ -1,0 +1,163 @@
+import type { OdooTransport } from './odoo-transport.js';
+
+/** What we write to a crm.lead (Odoo 16–18 field names; 19 drops `mobile`, which we never send). */
+export interface OdooLeadValues {
+  /** Our lead id: marked in the description so a lost create answer never leads to a second Odoo lead. */
+  ref: string;
+  name: string;
+  type: 'lead' | 'opportunity';
+  contactName?: string;
+  email?: string;
+  phone?: string;
+  city?: string;
+  /** ISO 3166-1 alpha-2, looked up in res.country. */
+  countryCode?: string;
+  answers: { label: string; value: string }[];
+  teamId?: number;
+  userId?: number;
+  /** UTM names, looked up (and created when missing). */
+  source: string;
+  medium: string;
+  campaign?: string;
+  tags: string[];
+  /** `'0'` low … `'3'` very high. */
+  priority: '0' | '1' | '2' | '3';
+}
+
+export interface OdooActivityValues {
+  leadId: number;
+  userId?: number;
+  summary: string;
+  /** Plain text lines; sent as HTML paragraphs. */
+  note: string[];
+  /** Local date `YYYY-MM-DD`. */
+  deadline: string;
+  /** Makes a repeated create find the first one instead (`<run>:<generation>`). */
+  marker: string;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const refMarker = (ref: string) => `LeadFlow ref ${ref}`;
+// Archived (lost) leads are still ours: search them too.
+const ALL = { context: { active_test: false } };
+
+type Row = Record<string, unknown> & { id: number };
+
+/** The crm.lead operations our actions need, over any OdooTransport. Lookups are cached per process. */
+export class OdooCrmClient {
+  private readonly ids = new Map<string, Promise<number | undefined>>();
+
+  constructor(private readonly odoo: OdooTransport) {}
+
+  /** Finds our lead in Odoo (by id we stored, else by the marker), then writes it, or creates it. */
+  async syncLead(values: OdooLeadValues, knownId?: number): Promise<{ id: number; created: boolean }> {
+    const vals = await this.leadVals(values);
+    const existing = (knownId && (await this.exists('crm.lead', knownId))) ? knownId : await this.findByRef(values.ref);
+    if (existing) {
+      await this.odoo.executeKw('crm.lead', 'write', [[existing], vals]);
+      return { id: existing, created: false };
+    }
+    return { id: (await this.odoo.executeKw('crm.lead', 'create', [vals])) as number, created: true };
+  }
+
+  /** A "To Do" activity on the lead for its owner; created once per marker. */
+  async createActivity(values: OdooActivityValues): Promise<{ id: number; created: boolean }> {
+    const resModelId = await this.lookup('ir.model', [['model', '=', 'crm.lead']]);
+    if (!resModelId) throw new Error('ir.model has no crm.lead: is the CRM app installed?');
+    const [found] = (await this.odoo.executeKw('mail.activity', 'search_read', [[['res_model_id', '=', resModelId], ['res_id', '=', values.leadId], ['note', 'ilike', values.marker]]], {
+      fields: ['id'],
+      limit: 1,
+    })) as Row[];
+    if (found) return { id: found.id, created: false };
+    const note = [...values.note, values.marker].map((line) => `<p>${escapeHtml(line)}</p>`).join('');
+    const vals: Record<string, unknown> = {
+      res_model_id: resModelId,
+      res_id: values.leadId,
+      activity_type_id: await this.todoActivityType(),
+      summary: values.summary,
+      note,
+      date_deadline: values.deadline,
+    };
+    if (values.userId) vals.user_id = values.userId;
+    return { id: (await this.odoo.executeKw('mail.activity', 'create', [vals])) as number, created: true };
+  }
+
+  /** Moves the lead to the stage of that name (as configured in ODOO_STAGE_MAP). */
+  async setStage(leadId: number, stageName: string): Promise<number> {
+    const stageId = await this.lookup('crm.stage', [['name', '=ilike', stageName]]);
+    if (!stageId) throw new Error(`Odoo has no crm.stage named "${stageName}" (check ODOO_STAGE_MAP)`);
+    await this.odoo.executeKw('crm.lead', 'write', [[leadId], { stage_id: stageId }]);
+    return stageId;
+  }
+
+  private async leadVals(v: OdooLeadValues): Promise<Record<string, unknown>> {
+    const description = [
+      ...v.answers.map((a) => `<p><b>${escapeHtml(a.label)}</b>: ${escapeHtml(a.value)}</p>`),
+      `<p>${escapeHtml(refMarker(v.ref))}</p>`,
+    ].join('');
+    // XML-RPC has no nil: leave out what we do not know rather than sending empty values.
+    const vals: Record<string, unknown> = {
+      name: v.name,
+      type: v.type,
+      description,
+      priority: v.priority,
+      source_id: await this.findOrCreate('utm.source', v.source),
+      medium_id: await this.findOrCreate('utm.medium', v.medium),
+      tag_ids: [[6, 0, await Promise.all(v.tags.map((tag) => this.findOrCreate('crm.tag', tag)))]],
+    };
+    const optional: Record<string, unknown> = {
+      contact_name: v.contactName,
+      email_from: v.email,
+      phone: v.phone,
+      city: v.city,
+      team_id: v.teamId,
+      user_id: v.userId,
+      country_id: v.countryCode ? await this.lookup('res.country', [['code', '=', v.countryCode.toUpperCase()]]) : undefined,
+      campaign_id: v.campaign ? await this.findOrCreate('utm.campaign', v.campaign) : undefined,
+    };
+    for (const [key, value] of Object.entries(optional)) if (value !== undefined && value !== '') vals[key] = value;
+    return vals;
+  }
+
+  private async findByRef(ref: string): Promise<number | undefined> {
+    const [row] = (await this.odoo.executeKw('crm.lead', 'search_read', [[['description', 'ilike', refMarker(ref)]]], { fields: ['id'], limit: 1, ...ALL })) as Row[];
+    return row?.id;
+  }
+
+  private async exists(model: string, id: number): Promise<boolean> {
+    return ((await this.odoo.executeKw(model, 'search', [[['id', '=', id]]], { limit: 1, ...ALL })) as number[]).length > 0;
+  }
+
+  /** `utm.campaign` (16+) shows `title` and keeps a unique `name`: match either. Created when missing. */
+  private findOrCreate(model: 'utm.source' | 'utm.medium' | 'utm.campaign' | 'crm.tag', name: string): Promise<number> {
+    const key = `${model}:create:${name.toLowerCase()}`;
+    let id = this.ids.get(key);
+    if (!id) {
+      id = (async () => {
+        const domain = model === 'utm.campaign' ? ['|', ['name', '=ilike', name], ['title', '=ilike', name]] : [['name', '=ilike', name]];
+        const [row] = (await this.odoo.executeKw(model, 'search_read', [domain], { fields: ['id'], limit: 1 })) as Row[];
+        return row?.id ?? ((await this.odoo.executeKw(model, 'create', [{ name }])) as number);
+      })();
+      this.ids.set(key, id);
+      id.catch(() => this.ids.delete(key));
+    }
+    return id as Promise<number>;
+  }
+
+  /** The first matching record's `field` (its id by default), cached for the life of the process. */
+  private lookup(model: string, domain: unknown[], field = 'id'): Promise<number | undefined> {
+    const key = `${model}:${field}:${JSON.stringify(domain)}`;
+    let id = this.ids.get(key);
+    if (!id) {
+      id = this.odoo.executeKw(model, 'search_read', [domain], { fields: [field], limit: 1 }).then((rows) => (rows as Row[])[0]?.[field] as number | undefined);
+      this.ids.set(key, id);
+      id.catch(() => this.ids.delete(key));
+    }
+    return id;
+  }
+
+  /** Odoo 17 names it "To-Do", older ones "To Do": its xmlid is the stable handle. */
+  private todoActivityType(): Promise<number | undefined> {
+    return this.lookup('ir.model.data', [['module', '=', 'mail'], ['name', '=', 'mail_activity_data_todo']], 'res_id');
+  }
+}

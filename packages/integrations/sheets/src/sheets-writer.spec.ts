@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PlatformSimulator } from '@leadflow/simulators';
+import { SheetsWriter } from './sheets-writer.js';
+
+// The real googleapis client against the local Sheets simulator (rootUrl), with a ready token.
+const sim = new PlatformSimulator({ metaAccessToken: 'x', tiktokAccessToken: 'x', sheets: { accessToken: 'sheet-token' } });
+let url: string;
+const writer = (extra: Partial<ConstructorParameters<typeof SheetsWriter>[0]> = {}) =>
+  new SheetsWriter({ credentials: '{"access_token":"sheet-token"}', rootUrl: `${url}/`, spreadsheetId: 's1', sheetName: 'Leads', timeoutMs: 2000, minIntervalMs: 20, rateLimitBackoffMs: 20, ...extra });
+
+beforeAll(async () => {
+  url = await sim.start();
+});
+afterAll(() => sim.stop());
+
+describe('SheetsWriter', () => {
+  it('batches appends, keeps their order through 429s, writes RAW and returns each row number', async () => {
+    sim.reset();
+    sim.failNext('sheets', 'rate-limit', 2);
+    const sheets = writer();
+    const rows = await Promise.all(['a', 'b', 'c', 'd'].map((id, i) => sheets.appendRow(id, [id, `+96655000000${i}`, '=1+1'])));
+    expect(rows).toEqual([1, 2, 3, 4]);
+    expect(sim.sheetRows('s1', 'Leads')).toEqual([['a', '+966550000000', '=1+1'], ['b', '+966550000001', '=1+1'], ['c', '+966550000002', '=1+1'], ['d', '+966550000003', '=1+1']]);
+    expect(sheets.rateLimited).toBe(2);
+    // The four appends that waited together went out as one request (plus the two refused tries).
+    expect(sim.calls.sheets).toBe(2 + 2);
+  });
+
+  it('spaces requests to stay under the per-minute quota', async () => {
+    sim.reset();
+    const sheets = writer({ minIntervalMs: 150 });
+    const started = Date.now();
+    await sheets.appendRow('x', ['x']);
+    await sheets.appendRow('y', ['y']);
+    await sheets.appendRow('z', ['z']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('updates the row of a lead found by its id, and finds a row written before on a retry', async () => {
+    sim.reset();
+    const sheets = writer();
+    await sheets.appendRow('a', ['a', 'new']);
+    await sheets.appendRow('b', ['b', 'new']);
+    expect(await sheets.updateRow('b', ['b', 'qualified'])).toBe(2);
+    expect(await sheets.updateRow('missing', ['missing'])).toBeUndefined();
+    expect(await sheets.appendRow('a', ['a', 'new'], true)).toBe(1);
+    expect(sim.sheetRows('s1', 'Leads')).toEqual([['a', 'new'], ['b', 'qualified']]);
+  });
+
+  it('reports a refused token as a permanent error', async () => {
+    const wrong = new SheetsWriter({ credentials: '{"access_token":"nope"}', rootUrl: `${url}/`, spreadsheetId: 's1', sheetName: 'Leads', timeoutMs: 2000, minIntervalMs: 1 });
+    await expect(wrong.appendRow('a', ['a'])).rejects.toMatchObject({ code: 'AUTH' });
+  });
+});

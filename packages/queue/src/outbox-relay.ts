@@ -1,0 +1,135 @@
+import type { PrismaClient } from '@leadflow/db';
+import type { JobOptions, Queue } from 'bull';
+import type { QueueName } from './jobs.js';
+
+export interface OutboxRelayOptions {
+  pollMs: number;
+  batchSize?: number;
+  /** Give up on one publish attempt after this long (Redis down); the rows stay unpublished. */
+  publishTimeoutMs?: number;
+  jobOptions: JobOptions;
+  /** Options of one job type over the defaults (an action type's own attempts). */
+  jobOptionsFor?: (jobName: string) => JobOptions | undefined;
+  onError?: (error: unknown) => void;
+}
+
+interface OutboxRow {
+  id: bigint;
+  queue: string;
+  job_name: string;
+  job_id: string;
+  payload: unknown;
+  run_at: Date | null;
+}
+
+/**
+ * Publishes outbox rows to Bull. Rows are written in the same transaction as the state that needs
+ * the job, so a crash or a Redis outage delays work but never loses it: whatever is unpublished is
+ * picked up on the next pass. Several relays (API and workers) may run: `SKIP LOCKED` splits the
+ * rows between them, and Bull ignores a second add of the same jobId.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly queues: Map<QueueName, Queue>,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Called after a write that added outbox rows: publish now instead of at the next poll. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .then(() => undefined, (error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** Publishes batches until none is left (or Redis cannot take them). Returns rows published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < (this.options.batchSize ?? 500)) return total;
+    }
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.nudge();
+      if (!this.stopped) this.schedule();
+    }, this.options.pollMs);
+    this.timer.unref();
+  }
+
+  private redisReady(): boolean {
+    return [...this.queues.values()].every((queue) => queue.client.status === 'ready');
+  }
+
+  private async publishBatch(): Promise<number> {
+    // With Redis away, do not even lock rows: the webhook path keeps writing, we retry on the next poll.
+    if (!this.redisReady()) return 0;
+    const batchSize = this.options.batchSize ?? 500;
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT id, queue, job_name, job_id, payload, run_at FROM outbox_message
+          WHERE published_at IS NULL ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+        if (rows.length === 0) return 0;
+        const byQueue = new Map<string, OutboxRow[]>();
+        for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+        await Promise.all(
+          [...byQueue].map(([name, queueRows]) => {
+            const queue = this.queues.get(name as QueueName);
+            if (!queue) throw new Error(`outbox row for unknown queue "${name}"`);
+            const jobs = queueRows.map((row) => ({
+              name: row.job_name,
+              data: row.payload,
+              opts: { ...this.options.jobOptions, ...this.options.jobOptionsFor?.(row.job_name), jobId: row.job_id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - Date.now()) : undefined },
+            }));
+            return withTimeout(queue.addBulk(jobs), this.options.publishTimeoutMs ?? 5_000, `publishing to queue ${name}`);
+          }),
+        );
+        const ids = rows.map((row) => row.id);
+        await tx.$executeRaw`UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(${ids}::bigint[])`;
+        return rows.length;
+      },
+      { timeout: (this.options.publishTimeoutMs ?? 5_000) + 5_000, maxWait: 5_000 },
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

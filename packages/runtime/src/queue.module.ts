@@ -1,0 +1,89 @@
+import { BullModule, getQueueToken } from '@nestjs/bull';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@leadflow/config';
+import { PrismaClient } from '@leadflow/db';
+import { ACTION_TYPES } from '@leadflow/contracts';
+import { ACTION_LIMITS, OutboxRelay, QUEUE_NAMES, actionJobName, queueLimits, type QueueName } from '@leadflow/queue';
+import type { JobOptions, Queue } from 'bull';
+import { APP_CONFIG } from './config.module.js';
+
+/** Injection token of every Bull queue by name: `Map<QueueName, Queue>`. */
+export const QUEUE_MAP = Symbol('QUEUE_MAP');
+const MAX_BACKOFF_MS = 60 * 60_000;
+
+/**
+ * Exponential backoff with jitter: retries of many jobs that failed together (an outage) spread
+ * out instead of hitting the recovering system at the same instant.
+ */
+export function jitteredBackoff(baseMs: number): (attemptsMade: number) => number {
+  return (attemptsMade) => Math.min(MAX_BACKOFF_MS, Math.round(baseMs * 2 ** Math.max(0, attemptsMade - 1) * (0.5 + Math.random())));
+}
+
+/** Retries with jittered exponential backoff; keep recent jobs for the queue dashboard, not forever. */
+export function defaultJobOptions(config: AppConfig): JobOptions {
+  return {
+    attempts: config.queue.attempts,
+    backoff: { type: 'jitter' },
+    removeOnComplete: 1000,
+    removeOnFail: 5000,
+  };
+}
+
+const ACTION_ATTEMPTS = new Map<string, number>(ACTION_TYPES.map((type) => [actionJobName(type), ACTION_LIMITS[type].attempts]));
+
+@Injectable()
+class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.relay.nudge();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ url: config.redisUrl, prefix: config.queue.prefix, defaultJobOptions: defaultJobOptions(config) }),
+    }),
+    BullModule.registerQueueAsync(
+      ...QUEUE_NAMES.map((name) => ({
+        name,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({
+          limiter: queueLimits(name).limiter,
+          settings: { backoffStrategies: { jitter: jitteredBackoff(config.queue.backoffMs) } },
+        }),
+      })),
+    ),
+  ],
+  providers: [
+    {
+      provide: QUEUE_MAP,
+      inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
+      useFactory: (...queues: Queue[]) => new Map<QueueName, Queue>(QUEUE_NAMES.map((name, i) => [name, queues[i]!])),
+    },
+    {
+      provide: OutboxRelay,
+      inject: [PrismaClient, QUEUE_MAP, APP_CONFIG],
+      useFactory: (prisma: PrismaClient, queues: Map<QueueName, Queue>, config: AppConfig) => {
+        const logger = new Logger(OutboxRelay.name);
+        return new OutboxRelay(prisma, queues, {
+          pollMs: config.queue.outboxPollMs,
+          jobOptions: defaultJobOptions(config),
+          jobOptionsFor: (jobName) => (ACTION_ATTEMPTS.has(jobName) ? { attempts: ACTION_ATTEMPTS.get(jobName) } : undefined),
+          onError: (error) => logger.warn(`outbox relay pass failed, will retry: ${(error as Error).message}`),
+        });
+      },
+    },
+    OutboxRelayLifecycle,
+  ],
+  exports: [BullModule, QUEUE_MAP, OutboxRelay],
+})
+export class QueueModule {}

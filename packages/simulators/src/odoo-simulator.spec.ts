@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { IntegrationError } from '@leadflow/integration-common';
+import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
+import { OdooSimulator } from './odoo-simulator.js';
+
+// The real XML-RPC client against the simulator: both speak the xmlrpc package's wire format.
+const sim = new OdooSimulator({ db: 'demo', login: 'bot@x', apiKey: 'key' });
+let crm: OdooCrmClient;
+let transport: XmlRpcOdooTransport;
+
+beforeAll(async () => {
+  const url = await sim.start();
+  transport = new XmlRpcOdooTransport({ url, db: 'demo', username: 'bot@x', apiKey: 'key', timeoutMs: 300 });
+  crm = new OdooCrmClient(transport);
+});
+afterAll(() => sim.stop());
+
+const failure = async (promise: Promise<unknown>) => {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(IntegrationError);
+  return error as IntegrationError;
+};
+const lead = { ref: 'r-1', name: 'Villas – Sara', type: 'lead' as const, contactName: 'Sara', phone: '+966551234567', countryCode: 'SA', answers: [{ label: 'Unit', value: 'Villa <3>' }], source: 'Facebook', medium: 'Paid Social', campaign: 'Spring', tags: ['meta', 'Villa'], priority: '2' as const, teamId: 2, userId: 5 };
+
+describe('Odoo over XML-RPC', () => {
+  it('creates a crm.lead with looked-up and created UTM records and tags, then finds it again by its marker', async () => {
+    const first = await crm.syncLead(lead);
+    expect(first.created).toBe(true);
+    const [row] = sim.records('crm.lead');
+    expect(row).toMatchObject({ name: 'Villas – Sara', type: 'lead', contact_name: 'Sara', phone: '+966551234567', team_id: 2, user_id: 5, priority: '2', country_id: 1 });
+    expect(String(row!.description)).toContain('<b>Unit</b>: Villa &lt;3&gt;');
+    expect(sim.records('utm.source').find((r) => r.id === row!.source_id)!.name).toBe('Facebook');
+    expect(sim.records('crm.tag').filter((t) => (row!.tag_ids as number[]).includes(t.id)).map((t) => t.name)).toEqual(['meta', 'Villa']);
+    // Our create answer was "lost": a second sync finds the lead by the marker instead of creating one.
+    const second = await crm.syncLead({ ...lead, name: 'Villas – Sara Al-Harbi' });
+    expect(second).toEqual({ id: first.id, created: false });
+    expect(sim.records('crm.lead')).toHaveLength(1);
+    expect(sim.records('crm.lead')[0]!.name).toBe('Villas – Sara Al-Harbi');
+  });
+
+  it('creates one To Do activity per marker with res_model_id from ir.model', async () => {
+    const { id } = await crm.syncLead(lead);
+    const a = await crm.createActivity({ leadId: id, userId: 5, summary: 'Call Sara', note: ['Call +966551234567'], deadline: '2026-11-22', marker: 'run:1' });
+    const b = await crm.createActivity({ leadId: id, userId: 5, summary: 'Call Sara', note: ['Call +966551234567'], deadline: '2026-11-22', marker: 'run:1' });
+    expect(b).toEqual({ id: a.id, created: false });
+    expect(sim.records('mail.activity')).toEqual([expect.objectContaining({ res_model_id: 1, res_id: id, activity_type_id: 4, user_id: 5, date_deadline: '2026-11-22' })]);
+  });
+
+  it('writes the stage by name', async () => {
+    const { id } = await crm.syncLead(lead);
+    await crm.setStage(id, 'qualified');
+    expect(sim.records('crm.lead')[0]!.stage_id).toBe(2);
+  });
+
+  it('classifies failures: credentials and rights are permanent, outages and lock conflicts retryable', async () => {
+    const wrong = new OdooCrmClient(new XmlRpcOdooTransport({ url: sim.url, db: 'demo', username: 'bot@x', apiKey: 'old-key', timeoutMs: 300 }));
+    expect(await failure(wrong.syncLead(lead))).toMatchObject({ code: 'AUTH', message: 'odoo AUTH: Odoo refused the credentials of bot@x on database demo' });
+    sim.denyAccess('crm.lead');
+    expect(await failure(crm.syncLead({ ...lead, ref: 'r-2' }))).toMatchObject({ code: 'AUTH', message: "odoo AUTH: You are not allowed to access 'Lead/Opportunity' (crm.lead) records." });
+    sim.denyAccess('crm.lead', false);
+    for (const [kind, code] of [['http-500', 'TEMPORARY'], ['timeout', 'TEMPORARY'], ['lock-conflict', 'TEMPORARY']] as const) {
+      sim.failNext(kind, 1);
+      expect((await failure(transport.executeKw('crm.lead', 'search', [[]]))).code).toBe(code);
+    }
+    expect(await failure(transport.executeKw('crm.lead', 'create', [{ name: 'x', colour: 'red' }]))).toMatchObject({ code: 'INVALID', message: "odoo INVALID: Invalid field 'colour' on model 'crm.lead'" });
+    expect((await failure(transport.executeKw('crm.lead', 'write', [[999], { name: 'x' }]))).code).toBe('NOT_FOUND');
+  });
+});

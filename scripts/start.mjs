@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `pnpm start`: API + worker in one terminal (the demo). In demo mode, also the local platform
+// simulator that answers the workers' Graph/TikTok lead fetches. Stops everything on Ctrl-C,
+// and everything if one part dies, so a half-running service never looks healthy.
+import { ConfigError, loadConfig, loadEnvFile } from '@leadflow/config';
+import { spawn } from 'node:child_process';
+
+loadEnvFile();
+let demoVariables;
+try {
+  ({ demoVariables } = loadConfig());
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+const SIMULATED = ['META_GRAPH_API_URL', 'TIKTOK_API_URL', 'WHATSAPP_API_URL', 'GOOGLE_API_ROOT_URL', 'ODOO_URL', 'SMTP_URL'];
+const simulatorNeeded = SIMULATED.some((name) => demoVariables.includes(name));
+const parts = [
+  ['api', 'apps/api/dist/main.js'],
+  ['worker', 'apps/worker/dist/main.js'],
+  ...(simulatorNeeded ? [['simulator', 'packages/simulators/dist/simulator.cli.js']] : []),
+];
+
+const children = parts.map(([name, entry]) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], { stdio: 'inherit', env: process.env });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping the others`);
+      stop(code || 1);
+    }
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fakeMetaLead, metaDelivery } from '@leadflow/simulators';
+import Bull from 'bull';
+import { simpleParser } from 'mailparser';
+import { branch, create, employee, signedIn, team } from '../support/organisation.js';
+import { TEST_CONNECTORS, call, startStack, type Stack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+
+let stack: Stack;
+const ids: Record<string, string> = {};
+const statusWebhook = () => ({ url: `${stack.apiUrl}/webhooks/whatsapp`, appSecret: TEST_CONNECTORS.WHATSAPP_APP_SECRET });
+
+beforeAll(async () => {
+  stack = await startStack({ env: { SCHEDULER_INTERVAL_MS: '150' } });
+  const riyadh = await branch(stack, 'Riyadh HQ');
+  const villas = await team(stack, riyadh.id, 'Villas', { products: ['Villa'], odooTeamId: 2, slaMinutes: 15 });
+  ids.sara = (await employee(stack, villas.id, 'Sara Al-Harbi', { odooUserId: 5 })).id;
+  await create(stack, '/crm/routing/rules', { name: 'All', isDefault: true, teamId: villas.id, strategy: 'round_robin' });
+  ids.fanout = (await create(stack, '/crm/automations', {
+    name: 'Fan out',
+    trigger: 'lead.created',
+    actions: [
+      { key: 'odoo-lead', type: 'odoo.sync_lead', params: { priority: '2' } },
+      { key: 'odoo-todo', type: 'odoo.create_activity', params: { summary: 'Call the new lead' } },
+      { key: 'whatsapp', type: 'whatsapp.send_template', params: { template: 'lead_welcome' } },
+      { key: 'email', type: 'email.send', params: { template: 'welcome' } },
+      { key: 'sheet', type: 'sheets.append_row', params: {} },
+    ],
+  })).id;
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function arabicVillaLead() {
+  const sim = fakeMetaLead();
+  sim.lead.campaign_name = 'Riyadh villas – spring';
+  sim.lead.field_data = [
+    { name: 'full_name', values: ['سارة الحربي'] },
+    { name: 'email', values: ['sara.h@example.com'] },
+    { name: 'phone_number', values: ['0551234567'] },
+    { name: 'which_unit_type?', values: ['Villa'] },
+  ];
+  return sim;
+}
+
+const runsDone = (leadId: string, count: number) =>
+  waitFor(() => stack.prisma.actionRun.findMany({ where: { leadId } }), (runs) => runs.length === count && runs.every((r) => r.status === 'done' || r.status === 'dead'), { timeoutMs: 20_000, what: `${count} finished runs` });
+
+describe('the whole fan-out for one lead', () => {
+  it('creates one Odoo lead and To Do, one WhatsApp template, one email and one row — and a redelivery or a repeated job adds none', async () => {
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    const body = metaDelivery([sim.change]);
+    await stack.sender.meta(body);
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the routed lead' });
+    const runs = await runsDone(lead!.id, 5);
+    expect(runs.map((r) => [r.actionKey, r.status, r.lastError])).toEqual(expect.arrayContaining([['odoo-lead', 'done', null], ['odoo-todo', 'done', null], ['whatsapp', 'done', null], ['email', 'done', null], ['sheet', 'done', null]]));
+
+    // Odoo: the lead with team, user, UTM, tags; one To Do for the assignee.
+    const [odooLead] = stack.odoo.records('crm.lead');
+    expect(stack.odoo.records('crm.lead')).toHaveLength(1);
+    expect(odooLead).toMatchObject({ name: 'Riyadh villas – spring – سارة الحربي', type: 'lead', contact_name: 'سارة الحربي', email_from: 'sara.h@example.com', phone: '+966551234567', team_id: 2, user_id: 5, priority: '2', country_id: 1 });
+    const nameOf = (model: string, id: unknown) => stack.odoo.records(model).find((r) => r.id === id)?.name;
+    expect(nameOf('utm.source', odooLead!.source_id)).toBe(lead!.channel === 'instagram' ? 'Instagram' : 'Facebook');
+    expect(nameOf('utm.medium', odooLead!.medium_id)).toBe('Paid Social');
+    expect(nameOf('utm.campaign', odooLead!.campaign_id)).toBe('Riyadh villas – spring');
+    expect((odooLead!.tag_ids as number[]).map((id) => nameOf('crm.tag', id))).toEqual([lead!.channel === 'instagram' ? 'Instagram' : 'Facebook', 'Villa']);
+    expect((await stack.prisma.lead.findUnique({ where: { id: lead!.id } }))!.odooLeadId).toBe(odooLead!.id);
+    const activities = stack.odoo.records('mail.activity');
+    expect(activities).toEqual([expect.objectContaining({ res_id: odooLead!.id, res_model_id: 1, activity_type_id: 4, user_id: 5, summary: 'Call the new lead' })]);
+    expect(String(activities[0]!.note)).toContain('https://wa.me/966551234567');
+
+    // WhatsApp: the Arabic template with the lead's first name, branch and assignee.
+    expect(stack.simulator.whatsappMessages).toEqual([
+      { wamid: expect.stringMatching(/^wamid\./), to: '966551234567', type: 'template', template: { name: 'lead_welcome', language: 'ar', bodyParams: ['سارة', 'Riyadh HQ', 'Sara Al-Harbi'] } },
+    ]);
+
+    // Email: one, in Arabic, right to left, with its Message-ID stored.
+    expect(stack.smtp.received).toHaveLength(1);
+    const mail = await simpleParser(stack.smtp.received[0]!.raw);
+    expect(mail.to).toMatchObject({ text: 'sara.h@example.com' });
+    expect(mail.subject).toBe('شكراً لاهتمامك يا سارة');
+    expect(mail.html).toContain('<html lang="ar" dir="rtl">');
+    expect(mail.text).toContain('سيتصل بك Sara Al-Harbi من فرع Riyadh HQ');
+    expect(runs.find((r) => r.actionKey === 'email')!.externalId).toBe(mail.messageId);
+
+    // Sheets: one row, the phone kept with its +.
+    const rows = stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads');
+    expect(rows).toEqual([[lead!.id, lead!.receivedAt.toISOString(), 'meta', 'سارة الحربي', '+966551234567', 'sara.h@example.com', 'Riyadh villas – spring', 'Villa enquiry', 'Villas', 'Sara Al-Harbi', 'new']]);
+
+    // The platform redelivers, and a job is delivered again: nothing more anywhere.
+    expect((await stack.sender.meta(body)).body).toEqual({ accepted: 0, duplicates: 1 });
+    const { loaded } = stack;
+    const again = await Promise.all(
+      runs.map(async (run) => {
+        const queue = new Bull(`action:${run.actionType}`, loaded.config.redisUrl, { prefix: loaded.config.queue.prefix });
+        const job = await queue.add(`execute-action:${run.actionType}`, { actionRunId: run.id, dispatch: run.dispatch }, { jobId: `again-${run.id}` });
+        const result = await job.finished();
+        await queue.close();
+        return result;
+      }),
+    );
+    expect(again).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stack.odoo.records('crm.lead')).toHaveLength(1);
+    expect(stack.odoo.records('mail.activity')).toHaveLength(1);
+    expect(stack.simulator.whatsappMessages).toHaveLength(1);
+    expect(stack.smtp.received).toHaveLength(1);
+    expect(stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads')).toHaveLength(1);
+
+    // A status change reaches Odoo's stage and the sheet row.
+    await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } });
+    await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'qualified' } });
+    await waitFor(async () => stack.odoo.records('crm.lead')[0]!.stage_id, (stage) => stage === 2, { what: 'the Qualified stage in Odoo' });
+    await waitFor(async () => stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads')[0]![10], (status) => status === 'qualified', { what: 'the sheet row update' });
+  });
+});
+
+describe('connector failures', () => {
+  it('retries while Odoo is down, then syncs once it is back, without a duplicate', async () => {
+    stack.odoo.failNext('http-500', 3);
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    const before = stack.odoo.records('crm.lead').length;
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const runs = await runsDone(lead!.id, 5);
+    const synced = runs.filter((r) => r.actionKey.startsWith('odoo'));
+    expect(synced.every((r) => r.status === 'done')).toBe(true);
+    expect(synced.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(2);
+    expect(stack.odoo.records('crm.lead')).toHaveLength(before + 1);
+  });
+
+  it('dead-letters on an Odoo access fault with Odoo\'s message, alerts the admins, and a replay works once rights are fixed', async () => {
+    const admin = await signedIn(stack, { role: 'admin' });
+    stack.odoo.denyAccess('crm.lead');
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const runs = await runsDone(lead!.id, 5);
+    const dead = runs.find((r) => r.actionKey === 'odoo-lead')!;
+    expect(dead).toMatchObject({ status: 'dead', attempts: 1, lastError: "odoo AUTH: You are not allowed to access 'Lead/Opportunity' (crm.lead) records." });
+    const bell = await call(stack, 'GET', '/crm/notifications', { headers: admin });
+    expect(bell.body.data.map((n: { category: string; title: string }) => [n.category, n.title])).toEqual(
+      expect.arrayContaining([
+        ['action_failed', 'odoo.sync_lead failed for سارة الحربي'],
+        ['admin_alert', 'odoo rejected our credentials'],
+      ]),
+    );
+
+    stack.odoo.denyAccess('crm.lead', false);
+    expect((await call(stack, 'POST', `/crm/action-runs/${dead.id}/retry`, { headers: stack.auth })).status).toBe(202);
+    await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: dead.id } }), (r) => r?.status === 'done', { what: 'the replayed run' });
+    expect(stack.odoo.records('crm.lead').filter((r) => String(r.description).includes(lead!.id))).toHaveLength(1);
+  });
+
+  it('marks the WhatsApp run failed with the reason when WhatsApp reports 131047, and never moves a status backwards', async () => {
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const runs = await runsDone(lead!.id, 5);
+    const run = runs.find((r) => r.actionKey === 'whatsapp')!;
+    const message = { wamid: run.externalId!, to: '966551234567' };
+
+    expect(await stack.simulator.postStatuses(statusWebhook(), message, ['delivered', 'sent', 'delivered'])).toEqual([200, 200, 200]);
+    expect((await stack.prisma.whatsAppMessage.findUnique({ where: { wamid: message.wamid } }))!.status).toBe('delivered');
+    await stack.simulator.postStatuses(statusWebhook(), message, ['failed'], { code: 131047, title: 'Re-engagement message' });
+    const failed = await stack.prisma.actionRun.findUnique({ where: { id: run.id } });
+    expect(failed).toMatchObject({ status: 'failed', lastError: 'whatsapp 131047: Re-engagement message (Re-engagement message)' });
+    const timeline = (await call(stack, 'GET', `/crm/leads/${lead!.id}`, { headers: stack.auth })).body.timeline.filter((s: { type: string }) => s.type === 'message_status');
+    expect(timeline.map((s: { payload: { status: string } }) => s.payload.status)).toEqual(['delivered', 'failed']);
+
+    const forged = await fetch(statusWebhook().url, { method: 'POST', body: '{"object":"whatsapp_business_account","entry":[]}', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) } });
+    expect(forged.status).toBe(403);
+  });
+
+  it('fails a template send fast when the lead has no valid number', async () => {
+    const sim = arabicVillaLead();
+    sim.lead.field_data = sim.lead.field_data!.filter((f) => f.name !== 'phone_number');
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const runs = await runsDone(lead!.id, 5);
+    expect(runs.find((r) => r.actionKey === 'whatsapp')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'whatsapp INVALID: recipient (none) is not an E.164 phone number' });
+  });
+
+  it('waits out Sheets 429s and keeps every row', async () => {
+    stack.simulator.failNext('sheets', 'rate-limit', 2);
+    const before = stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads').length;
+    const sims = Array.from({ length: 4 }, () => arabicVillaLead());
+    for (const sim of sims) stack.simulator.addMetaLead(sim.lead, sim.form);
+    for (const sim of sims) await stack.sender.meta(metaDelivery([sim.change]));
+    const leads = await waitFor(() => stack.prisma.lead.findMany({ where: { platformLeadId: { in: sims.map((s) => s.lead.id) } } }), (l) => l.length === 4, { what: 'four leads' });
+    await waitFor(() => stack.prisma.actionRun.count({ where: { leadId: { in: leads.map((l) => l.id) }, actionKey: 'sheet', status: 'done' } }), (n) => n === 4, { timeoutMs: 25_000, what: 'four rows written' });
+    const rows = stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads').slice(before);
+    expect(rows.map((r) => r[0]).sort()).toEqual(leads.map((l) => l.id).sort());
+    // Each run's row number is the row that holds its lead (order within the writer is unit-tested).
+    const runs = await stack.prisma.actionRun.findMany({ where: { leadId: { in: leads.map((l) => l.id) }, actionKey: 'sheet' } });
+    for (const run of runs) expect(rows[Number(run.externalId!.split('!')[1]) - before - 1]![0]).toBe(run.leadId);
+  });
+});

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fakeSnapchatLead } from '@leadflow/simulators';
+import { branch, employee, rule, team } from '../support/organisation.js';
+import { call, startStack, type Stack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+
+let stack: Stack;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  stack = await startStack({ env: { SCHEDULER_INTERVAL_MS: '150', WORKER_CONCURRENCY: '8' } });
+  const hq = await branch(stack, 'HQ');
+  const nightless = await branch(stack, 'Closed branch', { workingHours: {} });
+  const desk = await team(stack, hq.id, 'Desk');
+  const villas = await team(stack, hq.id, 'Villas', { slaMinutes: 15, escalation: [{ afterMinutes: 0, action: 'notify_manager' }, { afterMinutes: 10, action: 'reassign' }] });
+  const fair = await team(stack, hq.id, 'Fair share');
+  const closed = await team(stack, nightless.id, 'Closed team', { fallbackTeamId: desk.id });
+  const waiting = await team(stack, hq.id, 'Waiting room', { queueTimeoutMinutes: 1 });
+  Object.assign(ids, { hq: hq.id, desk: desk.id, villas: villas.id, fair: fair.id, closed: closed.id, waiting: waiting.id });
+
+  ids.deskPerson = (await employee(stack, desk.id, 'Dana Desk')).id;
+  ids.sara = (await employee(stack, villas.id, 'Sara', { languages: ['ar'] })).id;
+  ids.omar = (await employee(stack, villas.id, 'Omar', { languages: ['en'] })).id;
+  ids.manager = (await employee(stack, villas.id, 'Noura Manager', { active: false })).id;
+  await call(stack, 'PATCH', `/crm/teams/${villas.id}`, { headers: stack.auth, body: { managerId: ids.manager } });
+  for (const name of ['A', 'B', 'C']) ids[`fair${name}`] = (await employee(stack, fair.id, `Fair ${name}`)).id;
+  await employee(stack, closed.id, 'Never working');
+  ids.away = (await employee(stack, waiting.id, 'Away', { timeOff: [{ from: '2020-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }] })).id;
+
+  await rule(stack, { name: 'Villas', conditions: [{ field: 'answer:custom_field_1', op: 'equals', value: 'Villa' }], teamId: villas.id });
+  await rule(stack, { name: 'Fair', conditions: [{ field: 'campaign.name', op: 'equals', value: 'fairness' }], teamId: fair.id });
+  await rule(stack, { name: 'Closed', conditions: [{ field: 'campaign.name', op: 'equals', value: 'closed' }], teamId: closed.id });
+  await rule(stack, { name: 'Waiting', conditions: [{ field: 'campaign.name', op: 'equals', value: 'waiting' }], teamId: waiting.id });
+  await rule(stack, { name: 'Everything else', isDefault: true, teamId: desk.id });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const snap = (over: Record<string, unknown>) => ({ ...fakeSnapchatLead(), custom_field_1: 'Apartment', ...over });
+const leadRow = (platformLeadId: string) => stack.prisma.lead.findUnique({ where: { platform_platformLeadId: { platform: 'snapchat', platformLeadId } } });
+const routed = (platformLeadId: string, state = 'assigned') =>
+  waitFor(() => leadRow(platformLeadId), (l) => l?.routingState === state, { what: `lead ${platformLeadId} ${state}` });
+const timeline = async (leadId: string) => (await call(stack, 'GET', `/crm/leads/${leadId}`, { headers: stack.auth })).body.timeline as { type: string; actor: string; payload: any }[];
+
+describe('routing a lead from a webhook', () => {
+  it('assigns it by the matching rule within a second, with the explanation on the timeline', async () => {
+    const payload = snap({ custom_field_1: 'Villa', first_name: 'سارة' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    expect(lead!.teamId).toBe(ids.villas);
+    expect([ids.sara, ids.omar]).toContain(lead!.assigneeId);
+    expect(lead!.assignedAt!.getTime() - lead!.receivedAt.getTime()).toBeLessThan(1000);
+    // Arabic name → Arabic speaker preferred.
+    expect(lead!.assigneeId).toBe(ids.sara);
+    expect(lead!.slaDueAt!.getTime() - lead!.assignedAt!.getTime()).toBe(15 * 60_000);
+
+    const steps = await timeline(lead!.id);
+    const decision = steps.find((s) => s.type === 'routed')!.payload;
+    expect(decision).toMatchObject({ ruleName: 'Villas', outcome: 'assigned', employeeName: 'Sara', matched: [{ field: 'answer:custom_field_1', actual: 'Villa' }] });
+    expect(decision.skipped).toEqual(expect.arrayContaining([{ employeeId: ids.manager, name: 'Noura Manager', reason: 'inactive' }, { employeeId: ids.omar, name: 'Omar', reason: 'does not speak ar' }]));
+    expect(decision.rejected).toEqual([]);
+    expect(decision.explanation).toMatch(/^Rule "Villas" matched answer:custom_field_1 equals "Villa"/);
+    expect(steps.find((s) => s.type === 'assigned')!.payload).toMatchObject({ employeeId: ids.sara, teamId: ids.villas });
+  });
+
+  it('sends unmatched leads to the default rule and explains which rules were passed over', async () => {
+    const payload = snap({ campaign_name: 'something else' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    expect(lead!.assigneeId).toBe(ids.deskPerson);
+    const decision = (await timeline(lead!.id)).find((s) => s.type === 'routed')!.payload;
+    expect(decision.rejected.map((r: { ruleName: string }) => r.ruleName)).toEqual(['Villas', 'Fair', 'Closed', 'Waiting']);
+  });
+
+  it('shares leads fairly in round robin while parallel workers assign them', async () => {
+    const leads = Array.from({ length: 30 }, () => snap({ campaign_name: 'fairness' }));
+    await Promise.all(leads.map((l) => stack.sender.snapchat(l)));
+    await waitFor(() => stack.prisma.lead.count({ where: { teamId: ids.fair, routingState: 'assigned' } }), (n) => n === 30, { what: '30 assignments' });
+    const counts = await stack.prisma.lead.groupBy({ by: ['assigneeId'], where: { teamId: ids.fair }, _count: { _all: true } });
+    expect(counts.map((c) => c._count._all)).toEqual([10, 10, 10]);
+  });
+
+  it('falls back to the fallback team when nobody in the target works now', async () => {
+    const payload = snap({ campaign_name: 'closed' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    expect(lead).toMatchObject({ teamId: ids.desk, assigneeId: ids.deskPerson });
+    expect((await timeline(lead!.id)).find((s) => s.type === 'routed')!.payload).toMatchObject({ fellBack: true, skipped: [{ name: 'Never working', reason: 'outside working hours' }] });
+  });
+
+  it('queues a lead nobody can take and assigns it as soon as someone becomes eligible', async () => {
+    const payload = snap({ campaign_name: 'waiting' });
+    await stack.sender.snapchat(payload);
+    const queued = await routed(payload.lead_id, 'queued');
+    expect(queued).toMatchObject({ teamId: ids.waiting, assigneeId: null });
+    // Time off ends (the start of a shift works the same way): the scheduler picks it up.
+    expect((await call(stack, 'PATCH', `/crm/employees/${ids.away}`, { headers: stack.auth, body: { timeOff: [] } })).status).toBe(200);
+    const assigned = await routed(payload.lead_id);
+    expect(assigned!.assigneeId).toBe(ids.away);
+    expect((await timeline(assigned!.id)).map((s) => s.type)).toEqual(expect.arrayContaining(['routed', 'queued', 'assigned']));
+    await call(stack, 'PATCH', `/crm/employees/${ids.away}`, { headers: stack.auth, body: { timeOff: [{ from: '2020-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }] } });
+  });
+
+  it('fires lead.unassigned_timeout once when a lead waits longer than the team allows', async () => {
+    const payload = snap({ campaign_name: 'waiting' });
+    await stack.sender.snapchat(payload);
+    const queued = await routed(payload.lead_id, 'queued');
+    await stack.prisma.lead.update({ where: { id: queued!.id }, data: { queuedAt: new Date(Date.now() - 2 * 60_000) } });
+    await waitFor(() => leadRow(payload.lead_id), (l) => Boolean(l?.queueTimedOutAt), { what: 'the queue timeout' });
+    await waitFor(() => timeline(queued!.id), (t) => t.filter((s) => s.type === 'unassigned_timeout').length === 1, { what: 'one unassigned_timeout step' });
+  });
+});
+
+describe('manual assignment', () => {
+  it('reassigns by API and records who did it', async () => {
+    const payload = snap({ custom_field_1: 'Villa' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    const res = await call(stack, 'POST', `/crm/leads/${lead!.id}/assign`, { headers: stack.auth, body: { employeeId: ids.deskPerson, reason: 'asked for Dana' } });
+    expect(res.status).toBe(200);
+    expect(res.body.assignment).toMatchObject({ state: 'assigned', employeeId: ids.deskPerson, teamId: ids.desk });
+    const last = res.body.timeline.filter((s: { type: string }) => s.type === 'assigned').pop();
+    expect(last).toMatchObject({ actor: 'admin', payload: { manual: true, reason: 'asked for Dana', previousEmployeeId: lead!.assigneeId, employeeId: ids.deskPerson } });
+  });
+
+  it('refuses an unknown or inactive employee and an unknown lead', async () => {
+    const lead = await stack.prisma.lead.findFirstOrThrow();
+    expect((await call(stack, 'POST', `/crm/leads/${lead.id}/assign`, { headers: stack.auth, body: { employeeId: ids.manager } })).body).toMatchObject({ statusCode: 400, message: 'Noura Manager is inactive and cannot take leads' });
+    expect((await call(stack, 'POST', `/crm/leads/${lead.id}/assign`, { headers: stack.auth, body: { employeeId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(400);
+    expect((await call(stack, 'POST', '/crm/leads/00000000-0000-4000-8000-000000000000/assign', { headers: stack.auth, body: { employeeId: ids.sara } })).status).toBe(404);
+  });
+});
+
+describe('POST /crm/routing/simulate', () => {
+  it('answers where a lead, a stored lead, or a range of leads would go, and writes nothing', async () => {
+    const before = { events: await stack.prisma.leadEvent.count(), leads: await stack.prisma.lead.findMany({ select: { id: true, assigneeId: true } }) };
+    const one = await call(stack, 'POST', '/crm/routing/simulate', { headers: stack.auth, body: { lead: { platform: 'meta', fullName: 'Ana', phone: '+971501234567', answers: [{ key: 'custom_field_1', value: 'Villa' }] } } });
+    expect(one.status).toBe(200);
+    expect(one.body.results[0].decision).toMatchObject({ ruleName: 'Villas', outcome: 'assigned', employeeName: expect.stringMatching(/^(Sara|Omar)$/) });
+    const stored = await stack.prisma.lead.findFirstOrThrow({ where: { teamId: ids.fair } });
+    expect((await call(stack, 'POST', '/crm/routing/simulate', { headers: stack.auth, body: { leadId: stored.id } })).body.results[0]).toMatchObject({ leadId: stored.id, decision: { ruleName: 'Fair' } });
+    const range = await call(stack, 'POST', '/crm/routing/simulate', { headers: stack.auth, body: { receivedFrom: new Date(Date.now() - 3600_000).toISOString(), receivedTo: new Date(Date.now() + 60_000).toISOString(), limit: 500 } });
+    expect(range.body.results.length).toBe(before.leads.length);
+    expect(await stack.prisma.leadEvent.count()).toBe(before.events);
+    expect(await stack.prisma.lead.findMany({ select: { id: true, assigneeId: true } })).toEqual(expect.arrayContaining(before.leads));
+    expect((await call(stack, 'POST', '/crm/routing/simulate', { headers: stack.auth, body: {} })).body).toMatchObject({ statusCode: 400, message: 'give exactly one of lead, leadId, or receivedFrom/receivedTo' });
+  });
+});
+
+describe('SLA', () => {
+  it('escalates an uncontacted lead along the ladder: breach, notify the manager, reassign', async () => {
+    const payload = snap({ custom_field_1: 'Villa', first_name: 'Late', last_name: 'Lead' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    const first = lead!.assigneeId;
+    // The controllable clock here is the data: pretend the deadline passed 11 working minutes ago.
+    const due = new Date(Date.now() - 11 * 60_000);
+    await stack.prisma.lead.update({ where: { id: lead!.id }, data: { slaDueAt: due, nextSlaCheckAt: due } });
+
+    const reassigned = await waitFor(() => leadRow(payload.lead_id), (l) => Boolean(l && l.assigneeId !== first), { what: 'the reassignment' });
+    expect([ids.sara, ids.omar]).toContain(reassigned!.assigneeId);
+    expect(reassigned!.slaBreachedAt).toBeNull(); // a fresh clock for the new owner
+    const steps = await timeline(lead!.id);
+    const escalations = steps.filter((s) => s.type === 'sla_breached' || s.type === 'escalated').map((s) => s.payload.action ?? s.type);
+    expect(escalations).toEqual(['sla_breached', 'notify_manager', 'reassign']);
+    expect(steps.filter((s) => s.type === 'assigned').pop()!.payload).toMatchObject({ escalation: true, previousEmployeeId: first });
+    const notes = await stack.prisma.notification.findMany({ where: { leadId: lead!.id, employeeId: ids.manager } });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.category).toBe('sla_breached');
+  });
+
+  it('stops the clock once contact is proven by a status change', async () => {
+    const payload = snap({ custom_field_1: 'Villa' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    const res = await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('contacted');
+    expect(res.body.assignment.contactedAt).toBeDefined();
+    const after = await leadRow(payload.lead_id);
+    expect(after!.nextSlaCheckAt).toBeNull();
+    expect(res.body.timeline.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(['status_changed', 'contacted']));
+  });
+
+  it('refuses a status change the pipeline does not allow, naming the allowed ones', async () => {
+    const lead = await stack.prisma.lead.findFirstOrThrow({ where: { status: 'new' } });
+    const res = await call(stack, 'PATCH', `/crm/leads/${lead.id}/status`, { headers: stack.auth, body: { status: 'won' } });
+    expect(res.body).toMatchObject({ statusCode: 400, message: 'a new lead can move to contacted or lost, not won' });
+    expect((await call(stack, 'PATCH', `/crm/leads/${lead.id}/status`, { headers: stack.auth, body: { status: 'lost' } })).body.message).toBe('a reason is required to mark a lead lost');
+  });
+});
+
+describe('rules and organisation API', () => {
+  it('validates rules, keeps one default and reorders', async () => {
+    const bad = await call(stack, 'POST', '/crm/routing/rules', { headers: stack.auth, body: { name: 'x', strategy: 'fixed', conditions: [{ field: 'colour', op: 'equals', value: 'red' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toEqual([expect.stringMatching(/^conditions\[0\]\.field/), 'give exactly one target: branchId or teamId', 'strategy fixed needs employeeId']);
+    const second = await call(stack, 'POST', '/crm/routing/rules', { headers: stack.auth, body: { name: 'Another default', isDefault: true, teamId: ids.desk, strategy: 'round_robin' } });
+    expect(second.status).toBe(409);
+    const rules = (await call(stack, 'GET', '/crm/routing/rules', { headers: stack.auth })).body as { id: string; name: string; isDefault: boolean }[];
+    const order = rules.filter((r) => !r.isDefault).map((r) => r.id).reverse();
+    const reordered = await call(stack, 'POST', '/crm/routing/rules/reorder', { headers: stack.auth, body: { ruleIds: order } });
+    expect(reordered.body.map((r: { id: string }) => r.id)).toEqual([...order, rules.find((r) => r.isDefault)!.id]);
+    await call(stack, 'POST', '/crm/routing/rules/reorder', { headers: stack.auth, body: { ruleIds: [...order].reverse() } });
+    expect((await call(stack, 'POST', '/crm/routing/rules/reorder', { headers: stack.auth, body: { ruleIds: order.slice(1) } })).status).toBe(400);
+    expect((await call(stack, 'DELETE', `/crm/routing/rules/${rules.find((r) => r.isDefault)!.id}`, { headers: stack.auth })).status).toBe(409);
+  });
+
+  it('validates calendars and refuses deletes that would orphan', async () => {
+    const bad = await call(stack, 'POST', '/crm/branches', { headers: stack.auth, body: { name: 'Mars', timezone: 'Mars/Olympus', workingHours: { mon: [{ start: '9am', end: '5pm' }] } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('timezone must be an IANA timezone such as Asia/Riyadh');
+    expect((await call(stack, 'DELETE', `/crm/branches/${ids.hq}`, { headers: stack.auth })).status).toBe(409);
+    expect((await call(stack, 'DELETE', `/crm/employees/${ids.sara}`, { headers: stack.auth })).status).toBe(409);
+    expect((await call(stack, 'POST', '/crm/branches', { headers: stack.auth, body: { name: 'HQ' } })).status).toBe(409);
+  });
+});

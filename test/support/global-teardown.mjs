@@ -1,0 +1,3 @@
+import { dropTemplate } from './global-setup.mjs';
+
+export default dropTemplate;
