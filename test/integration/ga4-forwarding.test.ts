@@ -83,7 +83,8 @@ describe('GA4 forwarding', () => {
     stack.ga4.failNext(2);
     const lead = await newLead(stack);
     await waitFor(async () => eventsOf(stack, lead.id), (e) => e.length === 1, { what: 'the event after the outage' });
-    const delivery = await stack.prisma.analyticsDelivery.findFirstOrThrow({ where: { leadId: lead.id } });
+    // GA4 has the event before our row says so: wait for the row too.
+    const delivery = await waitFor(() => stack.prisma.analyticsDelivery.findFirstOrThrow({ where: { leadId: lead.id } }), (d) => d.status !== 'sending', { what: 'the delivery to be settled' });
     expect(delivery).toMatchObject({ status: 'sent', attempts: 3 });
   });
 });

@@ -28,6 +28,12 @@ async function lifecycle(leadId: string) {
   const events = await stack.prisma.leadEvent.findMany({ where: { leadId }, orderBy: { id: 'asc' } });
   return events.map((e) => ({ name: lifecycleNameOf(e.type, e.payload as Record<string, unknown>), actor: e.actor, payload: e.payload as Record<string, unknown> })).filter((e) => e.name);
 }
+/** A Snapchat lead from someone no earlier test used, so no duplicate_detected step creeps in. */
+let strangers = 0;
+const stranger = (overrides: Partial<ReturnType<typeof fakeSnapchatLead>> = {}) => {
+  strangers += 1;
+  return { ...fakeSnapchatLead(), phone_number: `+9665800${String(strangers).padStart(5, '0')}`, email: `stranger${strangers}@example.com`, ...overrides };
+};
 const names = async (leadId: string) => (await lifecycle(leadId)).map((e) => e.name);
 
 const move = async (leadId: string, status: string, reason?: string) => {
@@ -37,7 +43,7 @@ const move = async (leadId: string, status: string, reason?: string) => {
 
 describe('lifecycle events', () => {
   it('fires received, normalized, routed and assigned once for a lead, however often it is delivered', async () => {
-    const payload = { ...fakeSnapchatLead(), phone_number: '+966501112233' };
+    const payload = stranger({ phone_number: '+966501112233' });
     const lead = await deliver(payload);
     await stack.sender.snapchat(payload); // the platform's redelivery
     await waitFor(() => stack.prisma.webhookDelivery.findFirst({ where: { redeliveryCount: { gt: 0 } } }), Boolean, { what: 'the redelivery' });
@@ -46,8 +52,8 @@ describe('lifecycle events', () => {
   });
 
   it('flags the same person coming back as duplicate_detected, once, pointing at their earlier lead', async () => {
-    const first = await deliver({ ...fakeSnapchatLead(), phone_number: '+966507778899' });
-    const again = await deliver({ ...fakeSnapchatLead(), phone_number: '0507778899', email: 'other@example.com' });
+    const first = await deliver(stranger({ phone_number: '+966507778899' }));
+    const again = await deliver(stranger({ phone_number: '0507778899' }));
     expect(await names(again.id)).toEqual(['received', 'duplicate_detected', 'normalized', 'routed', 'assigned']);
     expect((await lifecycle(again.id))[1]!.payload).toMatchObject({ duplicateOfId: first.id, matchedOn: 'phone', windowDays: 30 });
     expect(again.duplicateOfId).toBe(first.id);
@@ -55,7 +61,7 @@ describe('lifecycle events', () => {
   });
 
   it('names the pipeline: contacted and qualified once, won once, with the stage milestones kept', async () => {
-    const lead = await deliver(fakeSnapchatLead());
+    const lead = await deliver(stranger());
     for (const status of ['contacted', 'qualified', 'proposal', 'won']) await move(lead.id, status);
     expect((await names(lead.id)).slice(4)).toEqual(['status_changed', 'contacted', 'qualified', 'status_changed', 'won']);
     const stored = await stack.prisma.lead.findUniqueOrThrow({ where: { id: lead.id } });
@@ -67,7 +73,7 @@ describe('lifecycle events', () => {
   });
 
   it('records lost with its reason', async () => {
-    const lead = await deliver(fakeSnapchatLead());
+    const lead = await deliver(stranger());
     await move(lead.id, 'lost', 'Wrong number');
     const events = await lifecycle(lead.id);
     expect(events.filter((e) => e.name === 'lost')).toEqual([{ name: 'lost', actor: 'admin', payload: { from: 'new', to: 'lost', reason: 'Wrong number' } }]);
