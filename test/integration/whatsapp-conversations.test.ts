@@ -54,6 +54,19 @@ describe('WhatsApp messages become leads', () => {
     expect(stack.odoo.records('crm.lead').filter((r) => String(r.description).includes(lead!.id))).toHaveLength(1);
   });
 
+  it('tells admins when the Odoo lead of a conversation finally fails, after every retry', async () => {
+    const admin = await signedIn(stack, { role: 'admin' });
+    stack.odoo.failNext('http-500', 100);
+    await stack.simulator.customerSends({ from: '966502223344', name: 'Noura', text: 'Hello' });
+    const [lead] = await waitFor(() => leadsFrom('+966502223344'), (l) => l.length === 1, { what: 'the WhatsApp lead' });
+    const run = await waitFor(() => stack.prisma.actionRun.findFirst({ where: { leadId: lead!.id, actionKey: 'odoo-lead' } }), (r) => r?.status === 'dead', { timeoutMs: 20_000, what: 'the Odoo lead to fail for good' });
+    stack.odoo.failNext('http-500', 0);
+    expect(run).toMatchObject({ attempts: run!.maxAttempts });
+    expect(run!.maxAttempts).toBeGreaterThanOrEqual(3);
+    const { data } = (await call(stack, 'GET', '/crm/notifications', { headers: admin })).body;
+    expect(data).toEqual(expect.arrayContaining([expect.objectContaining({ category: 'action_failed', title: 'odoo.sync_lead failed for Noura', leadId: lead!.id })]));
+  });
+
   it('adds a known person\'s messages to their open lead instead of creating another, media and replies included', async () => {
     const [lead] = await leadsFrom('+966501112233');
     await stack.simulator.customerSends({ from: '966501112233', name: 'ليلى الحربي', type: 'image', media: { id: 'media-1', mime_type: 'image/jpeg', caption: 'this one', sha256: 'abc' } });

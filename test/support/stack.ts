@@ -123,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Syncs run when a test asks (POST /crm/sync-*), not on a schedule.
     BIGQUERY_SYNC_INTERVAL_MINUTES: '0',
     META_SYNC_INTERVAL_MINUTES: '0',
+    ODOO_SYNC_INTERVAL_MINUTES: '0',
     ...options.env,
     ...options.envFor?.(simulatorUrl),
   });

@@ -490,6 +490,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/crm/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The CRM overview: leads by current status and source, conversion, today and this week
+         * @description Counts the leads the caller may see (admins all, managers their branch, agents their own) as they stand now — a stage change, won or lost made in Odoo shows once the Odoo sync has read it. Today and this week are in Asia/Riyadh (weeks start on Monday).
+         */
+        get: operations["LeadStatsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/crm/branches": {
         parameters: {
             query?: never;
@@ -1003,6 +1023,26 @@ export interface paths {
          * @description Pages through GET /{form-id}/leads since each form's cursor. Answers 202 with the job (a new one, or the one of this kind already queued or running); follow it at `GET /crm/sync-jobs/{id}`.
          */
         post: operations["SyncController_syncMeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/sync-odoo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read back what salespeople changed in Odoo now
+         * @description Reads our crm.lead records changed since the write_date cursor and applies stage changes (won, lost), and reassignments as the actor "odoo", without writing them back; when both sides changed, the later change wins. Runs on a schedule too (ODOO_SYNC_INTERVAL_MINUTES). Answers 202 with the job (a new one, or the one of this kind already queued or running); follow it at `GET /crm/sync-jobs/{id}`.
+         */
+        post: operations["SyncController_syncOdoo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1741,6 +1781,44 @@ export interface components {
             wamid: string;
             windowOpen: boolean;
             allowed: ("text" | "template")[];
+        };
+        CrmStatsDto: {
+            /** @example 1240 */
+            total: number;
+            /**
+             * @example {
+             *       "new": 310,
+             *       "contacted": 402,
+             *       "qualified": 180,
+             *       "proposal": 96,
+             *       "won": 121,
+             *       "lost": 131
+             *     }
+             */
+            byStatus: Record<string, never>;
+            /**
+             * @example {
+             *       "meta": 820,
+             *       "tiktok": 210,
+             *       "snapchat": 150,
+             *       "whatsapp": 60
+             *     }
+             */
+            bySource: Record<string, never>;
+            /** @example 988 */
+            open: number;
+            /** @example 0.0976 */
+            conversionRate: number | null;
+            /** @example 0.4802 */
+            winRate: number | null;
+            /** @example 37 */
+            today: number;
+            /** @example 212 */
+            thisWeek: number;
+            /** @example Asia/Riyadh */
+            timezone: string;
+            /** Format: date-time */
+            generatedAt: string;
         };
         BranchDto: {
             /** Format: uuid */
@@ -2766,7 +2844,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "bigquery" | "meta";
+            kind: "bigquery" | "meta" | "odoo";
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
             /** @enum {string} */
@@ -4498,6 +4576,34 @@ export interface operations {
             };
             /** @description The resource is in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    LeadStatsController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmStatsDto"];
+                };
+            };
+            /** @description Missing or invalid credentials. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6515,13 +6621,50 @@ export interface operations {
             };
         };
     };
+    SyncController_syncOdoo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncJobDto"];
+                };
+            };
+            /** @description Missing or invalid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Credentials were given but are wrong (forged signature, wrong token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     SyncController_list: {
         parameters: {
             query?: {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 limit?: number;
-                kind?: "bigquery" | "meta";
+                kind?: "bigquery" | "meta" | "odoo";
             };
             header?: never;
             path?: never;

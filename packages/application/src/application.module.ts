@@ -9,6 +9,7 @@ import { OrganisationReader } from './organisation/organisation-reader.js';
 import { LeadRouter } from './routing/lead-router.service.js';
 import { SlaMonitor } from './sla/sla-monitor.service.js';
 import { ReportRollups } from './reports/report-rollups.service.js';
+import { OdooChanges } from './odoo/odoo-changes.service.js';
 import { SyncJobs } from './sync/sync-jobs.service.js';
 import { WHATSAPP_CLIENT, WhatsAppConversations } from './whatsapp/whatsapp-conversation.service.js';
 import { WhatsAppStatusService } from './whatsapp/whatsapp-status.service.js';
@@ -18,7 +19,7 @@ const whatsappClient = { provide: WHATSAPP_CLIENT, inject: [APP_CONFIG], useFact
 /** The use cases both apps call. Needs the runtime module (database, queues, config). */
 @Global()
 @Module({
-  providers: [Clock, OrganisationReader, LeadRouter, SlaMonitor, AutomationDispatcher, LeadStatusService, WhatsAppStatusService, ReportRollups, SyncJobs, WhatsAppConversations, whatsappClient],
-  exports: [Clock, OrganisationReader, LeadRouter, SlaMonitor, AutomationDispatcher, LeadStatusService, WhatsAppStatusService, ReportRollups, SyncJobs, WhatsAppConversations, WHATSAPP_CLIENT],
+  providers: [Clock, OrganisationReader, LeadRouter, SlaMonitor, AutomationDispatcher, LeadStatusService, WhatsAppStatusService, ReportRollups, SyncJobs, WhatsAppConversations, OdooChanges, whatsappClient],
+  exports: [Clock, OrganisationReader, LeadRouter, SlaMonitor, AutomationDispatcher, LeadStatusService, WhatsAppStatusService, ReportRollups, SyncJobs, WhatsAppConversations, OdooChanges, WHATSAPP_CLIENT],
 })
 export class ApplicationModule {}

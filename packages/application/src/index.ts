@@ -22,3 +22,4 @@ export * from './feeds/transaction-order.js';
 export * from './sync/sync-jobs.service.js';
 export * from './ingestion/store-delivery.js';
 export * from './whatsapp/whatsapp-conversation.service.js';
+export * from './odoo/odoo-changes.service.js';

@@ -18,7 +18,7 @@ export interface AppConfig {
   queue: { prefix: string; attempts: number; backoffMs: number; concurrency: number; outboxPollMs: number; schedulerIntervalMs: number };
   simulator: { host: string; port: number; apiUrl: string };
   /** Each connector is configured (all its variables) or off (none of them). */
-  odoo?: { url: string; db: string; username: string; apiKey: string; leadType: 'lead' | 'opportunity'; stageMap: Record<string, string> };
+  odoo?: { url: string; db: string; username: string; apiKey: string; leadType: 'lead' | 'opportunity'; stageMap: Record<string, string>; syncIntervalMinutes: number };
   whatsapp?: {
     apiUrl: string;
     version: string;
@@ -103,6 +103,7 @@ const schema = z.object({
   ODOO_API_KEY: optional(secret),
   ODOO_LEAD_TYPE: z.enum(['lead', 'opportunity']),
   ODOO_STAGE_MAP: jsonOf(z.record(z.string(), z.string())),
+  ODOO_SYNC_INTERVAL_MINUTES: integer(0, 10_080),
   WHATSAPP_API_URL: httpUrl,
   WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0'),
   WHATSAPP_PHONE_NUMBER_ID: optional(secret),
@@ -236,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       },
       simulator: { host: v.PLATFORM_SIMULATOR_HOST, port: v.PLATFORM_SIMULATOR_PORT, apiUrl: v.SIMULATOR_API_URL ?? `http://127.0.0.1:${v.PORT}` },
       odoo: v.ODOO_URL
-        ? { url: v.ODOO_URL, db: v.ODOO_DB!, username: v.ODOO_USERNAME!, apiKey: v.ODOO_API_KEY!, leadType: v.ODOO_LEAD_TYPE, stageMap: v.ODOO_STAGE_MAP }
+        ? { url: v.ODOO_URL, db: v.ODOO_DB!, username: v.ODOO_USERNAME!, apiKey: v.ODOO_API_KEY!, leadType: v.ODOO_LEAD_TYPE, stageMap: v.ODOO_STAGE_MAP, syncIntervalMinutes: v.ODOO_SYNC_INTERVAL_MINUTES }
         : undefined,
       whatsapp: v.WHATSAPP_ACCESS_TOKEN
         ? {

@@ -12,8 +12,8 @@ export interface LifecycleEventSpec {
   toStatus?: 'qualified' | 'won' | 'lost';
   /** When it fires, and how often. */
   when: string;
-  /** `actor`: `system`, `admin` (bootstrap key) or `user:<id>`. */
-  actor: 'system' | 'user' | 'system or user';
+  /** `actor`: `system`, `admin` (bootstrap key), `user:<id>`, or `odoo` (a salesperson's change in Odoo, read back by the Odoo sync). */
+  actor: 'system' | 'user' | 'odoo' | 'system or user' | 'user or odoo' | 'system, user or odoo';
   /** Payload fields and what they hold. */
   payload: Record<string, string>;
   /** The GA4 recommended event it is forwarded as, if any. */
@@ -44,6 +44,7 @@ export const LIFECYCLE_EVENT_NAMES = [
   'message_received',
   'message_sent',
   'whatsapp_opt_out',
+  'odoo_change_overridden',
 ] as const;
 export type LifecycleEventName = (typeof LIFECYCLE_EVENT_NAMES)[number];
 
@@ -87,8 +88,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
   {
     name: 'assigned',
     timelineType: 'assigned',
-    when: 'Each time the lead gets an owner: routing, a manual (re)assignment, or an SLA reassignment.',
-    actor: 'system or user',
+    when: 'Each time the lead gets an owner: routing, a manual (re)assignment, an SLA reassignment, or a reassignment made in Odoo.',
+    actor: 'system, user or odoo',
     payload: { employeeId: 'the new owner', employeeName: 'their name', teamId: 'their team', previousEmployeeId: 'the former owner', slaDueAt: 'first-contact deadline', reason: 'for manual moves' },
   },
   {
@@ -116,7 +117,7 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
     name: 'contacted',
     timelineType: 'contacted',
     when: 'Once per lead: the first proof the person was reached (a status change past new); stops the SLA clock.',
-    actor: 'system or user',
+    actor: 'system, user or odoo',
     payload: { evidence: '{ kind: status_change, status }' },
     ga4: 'working_lead',
   },
@@ -124,16 +125,16 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
     name: 'status_changed',
     timelineType: 'status_changed',
     when: 'Each pipeline move that is not one of qualified, won or lost (to contacted, to proposal).',
-    actor: 'user',
-    payload: { from: 'previous status', to: 'new status' },
+    actor: 'user or odoo',
+    payload: { from: 'previous status', to: 'new status', odoo: 'for changes made in Odoo: its stage, write_date, and the change of ours it overrode' },
   },
   {
     name: 'qualified',
     timelineType: 'status_changed',
     toStatus: 'qualified',
     when: 'Once per lead (the pipeline never goes back), when it becomes qualified.',
-    actor: 'user',
-    payload: { from: 'previous status', to: 'qualified' },
+    actor: 'user or odoo',
+    payload: { from: 'previous status', to: 'qualified', odoo: 'for changes made in Odoo: its stage, write_date, and the change of ours it overrode' },
     ga4: 'qualify_lead',
   },
   {
@@ -141,8 +142,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
     timelineType: 'status_changed',
     toStatus: 'won',
     when: 'Once per lead, when it is won (final).',
-    actor: 'user',
-    payload: { from: 'previous status', to: 'won' },
+    actor: 'user or odoo',
+    payload: { from: 'previous status', to: 'won', odoo: 'for changes made in Odoo: its stage, write_date, and the change of ours it overrode' },
     ga4: 'close_convert_lead',
   },
   {
@@ -150,8 +151,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
     timelineType: 'status_changed',
     toStatus: 'lost',
     when: 'Once per lead, when it is lost (final); forwarded as disqualify_lead before qualification, close_unconvert_lead after.',
-    actor: 'user',
-    payload: { from: 'previous status', to: 'lost', reason: 'why (required)' },
+    actor: 'user or odoo',
+    payload: { from: 'previous status', to: 'lost', reason: 'why (required)', odoo: 'for changes made in Odoo: its stage, write_date, and the change of ours it overrode' },
     ga4: 'disqualify_lead',
   },
   {
@@ -195,5 +196,12 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEventSpec[] = [
     when: 'Once per contact, when they send an opt-out word (STOP, إيقاف…); nothing is sent to them on WhatsApp afterwards.',
     actor: 'system',
     payload: { wamid: 'their message', text: 'what they wrote' },
+  },
+  {
+    name: 'odoo_change_overridden',
+    timelineType: 'odoo_change_overridden',
+    when: 'When the Odoo sync finds a salesperson\'s change in Odoo older than a change made here since the last sync: ours is kept (and written back to Odoo), theirs is recorded here.',
+    actor: 'odoo',
+    payload: { field: 'status or assignee', odoo: 'what Odoo had (status, stage, employee)', odooChangedAt: 'its write_date', kept: 'our change: value, actor, time' },
   },
 ];

@@ -1,4 +1,5 @@
 import type { Platform } from './platform.js';
+import type { LeadStatus } from './lead.js';
 
 /** Report filters: local days `YYYY-MM-DD` (inclusive) in each lead's branch timezone, and a platform. */
 export interface ReportQuery {
@@ -155,7 +156,7 @@ export interface ListAnalyticsDeliveriesQuery {
   leadId?: string;
 }
 
-export const SYNC_JOB_KINDS = ['bigquery', 'meta'] as const;
+export const SYNC_JOB_KINDS = ['bigquery', 'meta', 'odoo'] as const;
 export type SyncJobKind = (typeof SYNC_JOB_KINDS)[number];
 export const SYNC_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type SyncJobStatus = (typeof SYNC_JOB_STATUSES)[number];
@@ -180,4 +181,24 @@ export interface SyncJob {
 export interface SyncJobPage {
   data: SyncJob[];
   nextCursor: string | null;
+}
+
+/** The CRM overview (GET /crm/stats): where the leads the caller may see stand right now. */
+export interface CrmStats {
+  total: number;
+  /** Current status of every lead (changes made in Odoo count once the Odoo sync has read them). */
+  byStatus: Record<LeadStatus, number>;
+  /** By source platform. */
+  bySource: Record<Platform, number>;
+  /** Neither won nor lost. */
+  open: number;
+  /** Won / all leads (0–1, null without leads). */
+  conversionRate: number | null;
+  /** Won / closed (won + lost). */
+  winRate: number | null;
+  /** Received since local midnight / since Monday 00:00 in `timezone`. */
+  today: number;
+  thisWeek: number;
+  timezone: string;
+  generatedAt: string;
 }

@@ -17,3 +17,4 @@ export * from './organisation/validation.js';
 export * from './automations/validation.js';
 export * from './analytics/lifecycle.js';
 export * from './analytics/percentile.js';
+export * from './leads/odoo-changes.js';

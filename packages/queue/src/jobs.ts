@@ -32,9 +32,10 @@ export interface JobPayloads {
   /** Pick branch, team and person for a new lead. */
   'route-lead': { leadId: string };
   /** Start the runs of every automation listening to a trigger that fired for a lead. */
-  'run-automations': { leadId: string; trigger: AutomationTrigger; fromStatus?: string; toStatus?: string };
+  /** `origin: 'odoo'`: the change came from Odoo, so no action writes it back there. */
+  'run-automations': { leadId: string; trigger: AutomationTrigger; fromStatus?: string; toStatus?: string; origin?: 'odoo' };
   /** Mirror a status change to the systems that keep a copy of the lead (Odoo stage, the sheet row). */
-  'sync-status': { leadId: string; status: string };
+  'sync-status': { leadId: string; status: string; origin?: 'odoo' };
   /** A requested sync (BigQuery export, Meta backfill): the sync_job row says which. */
   'run-sync': { syncJobId: string };
 }

@@ -46,10 +46,37 @@ describe('Odoo over XML-RPC', () => {
     expect(sim.records('mail.activity')).toEqual([expect.objectContaining({ res_model_id: 1, res_id: id, activity_type_id: 4, user_id: 5, date_deadline: '2026-11-22' })]);
   });
 
-  it('writes the stage by name', async () => {
+  it('mirrors stage (by name), salesperson and lost (archived) in one write', async () => {
     const { id } = await crm.syncLead(lead);
-    await crm.setStage(id, 'qualified');
-    expect(sim.records('crm.lead')[0]!.stage_id).toBe(2);
+    expect(await crm.mirrorLead(id, { stageName: 'qualified', userId: 7 })).toEqual({ stageId: 2, userId: 7, active: true });
+    expect(sim.records('crm.lead')[0]).toMatchObject({ stage_id: 2, user_id: 7, active: true });
+    await crm.mirrorLead(id, { lost: true });
+    expect(sim.records('crm.lead')[0]).toMatchObject({ stage_id: 2, active: false });
+    await expect(crm.mirrorLead(id, { stageName: 'Negotiation' })).rejects.toThrow('Odoo has no crm.stage named "Negotiation"');
+  });
+
+  it('reads our changed leads in write_date order, archived ones too, from a cursor', async () => {
+    // Later than anything the other tests wrote, so only these three count.
+    let clock = new Date('2031-01-01T09:00:00.000Z');
+    sim.now = () => clock;
+    const first = (await crm.syncLead({ ...lead, ref: 'c-1' })).id;
+    const second = (await crm.syncLead({ ...lead, ref: 'c-2' })).id;
+    sim.salespersonEdit('crm.lead', first, { user_id: 9 }, new Date('2031-01-01T09:05:00.400Z'));
+    clock = new Date('2031-01-01T09:03:00.000Z');
+    sim.salespersonEdit('crm.lead', second, { active: false, lost_reason_id: 1 });
+    // A lead somebody made by hand in Odoo is not ours.
+    sim.salespersonEdit('crm.lead', (await crm.syncLead({ ...lead, ref: 'c-3' })).id, { description: 'typed by hand' });
+    sim.now = () => new Date();
+
+    const since = { writeDate: '2031-01-01 00:00:00', id: 0 };
+    const changes = await crm.changedSince(since, 10);
+    expect(changes.map((c) => [c.id, c.writeDateText])).toEqual([[second, '2031-01-01 09:03:00'], [first, '2031-01-01 09:05:00']]);
+    expect(changes[0]).toMatchObject({ active: false, lostReason: 'Too expensive', stage: { id: 1, name: 'New' } });
+    expect(changes[1]).toMatchObject({ active: true, userId: 9, writeDate: new Date('2031-01-01T09:05:00.000Z') });
+    expect((await crm.changedSince({ writeDate: '2031-01-01 09:03:00', id: second }, 10)).map((c) => c.id)).toEqual([first]);
+    expect((await crm.changedSince({ writeDate: '2031-01-01 09:03:00', id: 0 }, 1)).map((c) => c.id)).toEqual([second]);
+    expect((await crm.changedSince(undefined, 100)).length).toBeGreaterThan(2);
+    expect(await crm.stages()).toContainEqual({ id: 4, name: 'Won', isWon: true });
   });
 
   it('classifies failures: credentials and rights are permanent, outages and lock conflicts retryable', async () => {

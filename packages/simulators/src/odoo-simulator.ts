@@ -22,7 +22,7 @@ const fault = (faultCode: number, faultString: string) => new OdooFaultError({ f
 
 // Fields each model accepts (Odoo 17): anything else is refused as Odoo does.
 const MODEL_FIELDS: Record<string, string[]> = {
-  'crm.lead': ['name', 'type', 'contact_name', 'partner_name', 'email_from', 'phone', 'mobile', 'description', 'team_id', 'user_id', 'stage_id', 'source_id', 'medium_id', 'campaign_id', 'tag_ids', 'country_id', 'state_id', 'city', 'zip', 'street', 'priority', 'referred', 'active'],
+  'crm.lead': ['name', 'type', 'contact_name', 'partner_name', 'email_from', 'phone', 'mobile', 'description', 'team_id', 'user_id', 'stage_id', 'source_id', 'medium_id', 'campaign_id', 'tag_ids', 'country_id', 'state_id', 'city', 'zip', 'street', 'priority', 'referred', 'active', 'lost_reason_id', 'probability', 'write_date', 'create_date'],
   'mail.activity': ['res_model_id', 'res_id', 'res_model', 'activity_type_id', 'user_id', 'summary', 'note', 'date_deadline'],
   'utm.source': ['name'],
   'utm.medium': ['name'],
@@ -30,6 +30,7 @@ const MODEL_FIELDS: Record<string, string[]> = {
   'crm.tag': ['name', 'color'],
   'crm.team': ['name'],
   'crm.stage': ['name', 'sequence', 'fold', 'is_won'],
+  'crm.lost.reason': ['name', 'active'],
   'res.users': ['name', 'login'],
   'res.country': ['name', 'code'],
   'ir.model': ['name', 'model'],
@@ -46,7 +47,13 @@ const MANY2ONE: Record<string, string> = {
   country_id: 'res.country',
   res_model_id: 'ir.model',
   activity_type_id: 'mail.activity.type',
+  lost_reason_id: 'crm.lost.reason',
 };
+// Set by the server, never by a client.
+const READONLY = new Set(['write_date', 'create_date']);
+
+/** Odoo's datetime format: UTC, to the second, no zone (`2026-11-21 09:30:05`). */
+export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
 const UNIQUE_NAME = new Set(['utm.source', 'utm.medium', 'crm.tag', 'utm.campaign']);
 const MODEL_LABEL: Record<string, string> = { 'crm.lead': 'Lead/Opportunity', 'mail.activity': 'Activity' };
 
@@ -73,6 +80,8 @@ export class OdooSimulator {
   private pending: { fault: OdooFault; remaining: number } | undefined;
   private delayMs = 0;
   readonly uid = 2;
+  /** The server's clock (tests may move it). */
+  now: () => Date = () => new Date();
   /** execute_kw calls answered, by `model.method`. */
   readonly calls = new Map<string, number>();
 
@@ -110,6 +119,16 @@ export class OdooSimulator {
     else this.denied.delete(model);
   }
 
+  /**
+   * A salesperson edits a record in Odoo's own UI: not an API call of ours (not counted in `calls`),
+   * stamped with `write_date` like any write — `at` when the edit is meant to have happened earlier.
+   */
+  salespersonEdit(model: string, id: number, vals: Record<string, unknown>, at: Date = this.now()): void {
+    const row = this.table(model).find((r) => r.id === id);
+    if (!row) throw new Error(`${model} ${id} does not exist`);
+    Object.assign(row, this.clean(model, vals), { write_date: odooDatetime(at) });
+  }
+
   slowDown(ms: number): void {
     this.delayMs = ms;
   }
@@ -131,6 +150,7 @@ export class OdooSimulator {
       { name: 'Proposition', sequence: 3, fold: false, is_won: false },
       { name: 'Won', sequence: 70, fold: false, is_won: true },
     ]);
+    seed('crm.lost.reason', [{ name: 'Too expensive' }, { name: "We don't have people/skills" }, { name: 'Not enough stock' }]);
     seed('res.country', [['SA', 'Saudi Arabia'], ['AE', 'United Arab Emirates'], ['EG', 'Egypt'], ['KW', 'Kuwait'], ['QA', 'Qatar'], ['BH', 'Bahrain'], ['OM', 'Oman'], ['JO', 'Jordan'], ['US', 'United States'], ['GB', 'United Kingdom']].map(([code, name]) => ({ code, name })));
     seed('ir.model', [{ name: 'Lead/Opportunity', model: 'crm.lead' }, { name: 'Contact', model: 'res.partner' }]);
     seed('mail.activity.type', [{ name: 'Email' }, { name: 'Call' }, { name: 'Meeting' }, { name: 'To-Do' }]);
@@ -215,7 +235,7 @@ export class OdooSimulator {
         for (const id of ids) {
           const row = this.table(model).find((r) => r.id === id);
           if (!row) throw fault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${this.uid})`);
-          Object.assign(row, this.clean(model, vals));
+          Object.assign(row, this.clean(model, vals), { write_date: odooDatetime(this.now()) });
         }
         return true;
       }
@@ -243,7 +263,8 @@ export class OdooSimulator {
     if (UNIQUE_NAME.has(model) && this.table(model).some((r) => String(r.name).toLowerCase() === String(row.name).toLowerCase())) {
       throw fault(2, `The operation cannot be completed: duplicate key value violates unique constraint "${model.replace('.', '_')}_name_uniq"`);
     }
-    if (model === 'crm.lead') Object.assign(row, { active: true, stage_id: row.stage_id ?? 1, priority: row.priority ?? '0', create_date: new Date().toISOString() });
+    const stamp = odooDatetime(this.now());
+    if (model === 'crm.lead') Object.assign(row, { active: true, stage_id: row.stage_id ?? 1, priority: row.priority ?? '0', create_date: stamp, write_date: stamp });
     if (model === 'utm.campaign' && !row.title) row.title = row.name;
     return this.insert(model, row);
   }
@@ -253,6 +274,7 @@ export class OdooSimulator {
     const out: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(vals)) {
       if (!MODEL_FIELDS[model]!.includes(field)) throw fault(2, `Invalid field '${field}' on model '${model}'`);
+      if (READONLY.has(field)) continue; // Odoo ignores writes to magic fields
       if (field in MANY2ONE && value !== false && !this.table(MANY2ONE[field]!).some((r) => r.id === value)) {
         throw fault(2, `Record does not exist or has been deleted.\n(Record: ${MANY2ONE[field]}(${String(value)},), User: ${this.uid})`);
       }
@@ -276,7 +298,23 @@ export class OdooSimulator {
 
   private search(model: string, domain: unknown[], kwargs: Record<string, unknown>, visible: (row: Row) => boolean): Row[] {
     const rows = this.table(model).filter((row) => visible(row) && this.matches(row, [...(domain ?? [])]));
+    if (typeof kwargs.order === 'string') rows.sort(this.ordering(kwargs.order));
     return rows.slice(Number(kwargs.offset ?? 0), kwargs.limit ? Number(kwargs.offset ?? 0) + Number(kwargs.limit) : undefined);
+  }
+
+  /** `order: 'write_date asc, id asc'`: fields compared in turn, each asc or desc. */
+  private ordering(order: string): (a: Row, b: Row) => number {
+    const keys = order.split(',').map((part) => {
+      const [field, direction = 'asc'] = part.trim().split(/\s+/);
+      return { field: field!, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
+    });
+    return (a, b) => {
+      for (const { field, sign } of keys) {
+        const [x, y] = [a[field] as string | number, b[field] as string | number];
+        if (x !== y) return (x < y ? -1 : 1) * sign;
+      }
+      return 0;
+    };
   }
 
   /** Odoo domains in prefix notation: `['|', cond, cond]`, implicit AND between the rest. */
@@ -316,6 +354,10 @@ export class OdooSimulator {
         return (actual as number) > (expected as number);
       case '<':
         return (actual as number) < (expected as number);
+      case '>=':
+        return (actual as number) >= (expected as number);
+      case '<=':
+        return (actual as number) <= (expected as number);
       default:
         throw fault(1, `ValueError: Invalid domain operator '${op}'`);
     }

@@ -81,6 +81,17 @@ export class SyncController {
     return this.start('meta', principal, reply);
   }
 
+  @Post('sync-odoo')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Read back what salespeople changed in Odoo now',
+    description: `Reads our crm.lead records changed since the write_date cursor and applies stage changes (won, lost), and reassignments as the actor "odoo", without writing them back; when both sides changed, the later change wins. Runs on a schedule too (ODOO_SYNC_INTERVAL_MINUTES). ${ACCEPTED}`,
+  })
+  @ApiAcceptedResponse({ type: SyncJobDto })
+  syncOdoo(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<SyncJobDto> {
+    return this.start('odoo', principal, reply);
+  }
+
   @Get('sync-jobs')
   @ApiOperation({ summary: 'Syncs, newest first' })
   @ApiOkResponse({ type: SyncJobPageDto })

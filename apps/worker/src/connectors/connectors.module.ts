@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ACTION_EXECUTORS, NotifyUserExecutor, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
+import { ACTION_EXECUTORS, NotifyUserExecutor, rememberOdooState, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import { ACTION_TYPES } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
@@ -51,7 +51,7 @@ function executors(notify: NotifyUserExecutor, c: Connectors, config: AppConfig)
   return [...installed, ...missing.map((type) => new UnavailableConnector(type, `${type} is not configured: set ${CONFIGURE_HINT[type.split('.')[0]!]}, then replay the run`))];
 }
 
-/** Status changes reach the systems holding a copy of the lead: the Odoo stage and the sheet row. */
+/** Status changes reach the systems holding a copy of the lead: the Odoo lead (stage, salesperson, lost) and the sheet row. */
 @Injectable()
 export class StatusSyncProcessor {
   private readonly logger = new Logger(StatusSyncProcessor.name);
@@ -67,10 +67,12 @@ export class StatusSyncProcessor {
     const lead = await this.prisma.lead.findUnique({ where: { id: job.data.leadId }, include: { assignee: true, team: true, branch: true } });
     if (!lead) return 'lead gone';
     const done: string[] = [];
-    const stage = this.config.odoo?.stageMap[lead.status];
-    if (this.connectors.odoo && lead.odooLeadId && stage) {
-      await this.connectors.odoo.setStage(lead.odooLeadId, stage);
-      done.push(`odoo stage ${stage}`);
+    // A change read from Odoo is not written back to it (no echo); the sheet still follows.
+    if (this.connectors.odoo && lead.odooLeadId && job.data.origin !== 'odoo') {
+      const stageName = lead.status === 'lost' ? undefined : this.config.odoo!.stageMap[lead.status];
+      const written = await this.connectors.odoo.mirrorLead(lead.odooLeadId, { stageName, userId: lead.assignee?.odooUserId ?? undefined, lost: lead.status === 'lost' });
+      await rememberOdooState(this.prisma, lead.id, written, new Date());
+      done.push(`odoo ${lead.status === 'lost' ? 'archived (lost)' : `stage ${stageName ?? 'unchanged'}`}`);
     }
     if (this.connectors.sheets) {
       const row = await this.connectors.sheets.updateRow(lead.id, sheetRow(lead, this.config.sheets!.columns));

@@ -58,6 +58,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await this.syncs.failAbandoned();
     if (this.config.bigquery && (await this.syncs.due('bigquery', this.config.bigquery.syncIntervalMinutes))) requested += Number((await this.syncs.request('bigquery', 'schedule')).created);
     if (await this.syncs.due('meta', this.config.metaBackfill.syncIntervalMinutes)) requested += Number((await this.syncs.request('meta', 'schedule')).created);
+    if (this.config.odoo && (await this.syncs.due('odoo', this.config.odoo.syncIntervalMinutes))) requested += Number((await this.syncs.request('odoo', 'schedule')).created);
     return requested;
   }
 

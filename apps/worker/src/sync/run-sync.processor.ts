@@ -7,8 +7,9 @@ import { OnJob } from '@leadflow/runtime';
 import type { Job } from 'bull';
 import { BigQueryExport } from './bigquery-export.service.js';
 import { MetaBackfill } from './meta-backfill.service.js';
+import { OdooChangesSync } from './odoo-changes-sync.service.js';
 
-const WHAT = { bigquery: 'BigQuery sync', meta: 'Meta backfill' } as const;
+const WHAT = { bigquery: 'BigQuery sync', meta: 'Meta backfill', odoo: 'Odoo sync' } as const;
 
 /**
  * Runs a requested sync once: claims its row, reports progress as it goes, and ends it succeeded
@@ -24,6 +25,7 @@ export class RunSyncProcessor {
     private readonly jobs: SyncJobs,
     private readonly bigquery: BigQueryExport,
     private readonly meta: MetaBackfill,
+    private readonly odoo: OdooChangesSync,
   ) {}
 
   @OnJob('run-sync')
@@ -37,7 +39,7 @@ export class RunSyncProcessor {
       await this.jobs.progress(sync.id, progress);
     };
     try {
-      const result = kind === 'bigquery' ? await this.bigquery.run(report) : await this.meta.run(report);
+      const result = kind === 'bigquery' ? await this.bigquery.run(report) : kind === 'meta' ? await this.meta.run(report) : await this.odoo.run(report);
       await this.jobs.succeed(sync.id, { ...result }, { ...result });
       this.logger.log(`${WHAT[kind]} ${sync.id} done`);
       return { outcome: 'succeeded' };

@@ -52,7 +52,9 @@ export class AutomationDispatcher {
         if (automation.fromStatus && automation.fromStatus !== fired.fromStatus) continue;
         if (automation.toStatus && automation.toStatus !== fired.toStatus) continue;
         if (!evaluateConditions(automation.conditions as unknown as Condition[], subject).ok) continue;
-        count += (await this.createRuns(tx, lead.id, automation, actionsOf(automation), now)).length;
+        // A change Odoo made is not written back to Odoo; the other follow-ups run as usual.
+        const actions = actionsOf(automation).filter((a) => !(fired.origin === 'odoo' && a.type.startsWith('odoo.')));
+        if (actions.length > 0) count += (await this.createRuns(tx, lead.id, automation, actions, now)).length;
       }
       return count;
     });

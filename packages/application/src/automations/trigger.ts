@@ -7,6 +7,8 @@ export interface FiredTrigger {
   trigger: AutomationTrigger;
   fromStatus?: string;
   toStatus?: string;
+  /** The change came from Odoo: actions that would write it back there are left out (no echo). */
+  origin?: 'odoo';
 }
 
 /**
@@ -16,6 +18,6 @@ export interface FiredTrigger {
  */
 export async function fireTrigger(db: Db, fired: FiredTrigger, key: string): Promise<void> {
   await db.outboxMessage.create({
-    data: outboxMessage('run-automations', { leadId: fired.leadId, trigger: fired.trigger, fromStatus: fired.fromStatus, toStatus: fired.toStatus }, `run-automations:${fired.leadId}:${fired.trigger}:${key}`),
+    data: outboxMessage('run-automations', { leadId: fired.leadId, trigger: fired.trigger, fromStatus: fired.fromStatus, toStatus: fired.toStatus, origin: fired.origin }, `run-automations:${fired.leadId}:${fired.trigger}:${key}`),
   });
 }

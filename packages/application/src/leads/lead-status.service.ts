@@ -34,22 +34,43 @@ export class LeadStatusService {
 
   async changeStatus(leadId: string, to: LeadStatus, options: { actor: string; reason?: string; expectedVersion?: string }): Promise<LeadRow> {
     const lead = await this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ status: LeadStatus; updated_at: Date }[]>`SELECT status, updated_at FROM lead WHERE id = ${leadId}::uuid FOR UPDATE`;
-      if (!locked) throw new NotFoundError(`lead ${leadId} does not exist`);
+      const locked = await this.lock(tx, leadId);
       assertVersion(options.expectedVersion, locked.updated_at);
       const problem = statusChangeProblem(locked.status, to, options.reason);
       if (problem) throw new InvalidRequestError(problem);
-      const now = this.clock.now();
-      const updated = await tx.lead.update({ where: { id: leadId }, data: { status: to, ...milestoneOf(to, now, options.reason) } });
-      await recordTimeline(tx, [{ leadId, type: 'status_changed', actor: options.actor, occurredAt: now, payload: { from: locked.status, to, reason: options.reason } }]);
-      if (provesContact(to)) await this.recordContact(tx, updated, { kind: 'status_change', status: to }, options.actor, now);
-      const change = randomUUID();
-      await fireTrigger(tx, { leadId, trigger: 'lead.status_changed', fromStatus: locked.status, toStatus: to }, change);
-      await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId, status: to }, `sync-status:${leadId}:${change}`) });
-      return updated;
+      return this.apply(tx, leadId, locked.status, to, { actor: options.actor, reason: options.reason });
     });
     this.relay.nudge();
     return lead;
+  }
+
+  /**
+   * A salesperson moved the lead in Odoo: recorded with the actor "odoo" and the usual automations
+   * fire, but nothing is written back to Odoo. Odoo's pipeline may go back (a lost lead reopened),
+   * so our transition rules do not bind it; `odoo` (stage, write_date, what it overrode) goes on the timeline.
+   */
+  async applyOdooStatus(tx: Tx, leadId: string, to: LeadStatus, odoo: { reason?: string; details: Record<string, unknown> }): Promise<LeadRow> {
+    const locked = await this.lock(tx, leadId);
+    return this.apply(tx, leadId, locked.status, to, { actor: 'odoo', reason: to === 'lost' ? odoo.reason || 'Marked lost in Odoo' : undefined, origin: 'odoo', details: odoo.details });
+  }
+
+  private async lock(tx: Tx, leadId: string) {
+    const [locked] = await tx.$queryRaw<{ status: LeadStatus; updated_at: Date }[]>`SELECT status, updated_at FROM lead WHERE id = ${leadId}::uuid FOR UPDATE`;
+    if (!locked) throw new NotFoundError(`lead ${leadId} does not exist`);
+    return locked;
+  }
+
+  private async apply(tx: Tx, leadId: string, from: LeadStatus, to: LeadStatus, change: { actor: string; reason?: string; origin?: 'odoo'; details?: Record<string, unknown> }): Promise<LeadRow> {
+    const now = this.clock.now();
+    // Reopened (only Odoo can): the close is undone; the milestones reached stay.
+    const reopened = (from === 'won' || from === 'lost') && to !== 'won' && to !== 'lost' ? { closedAt: null, lostReason: null } : {};
+    const updated = await tx.lead.update({ where: { id: leadId }, data: { status: to, ...reopened, ...milestoneOf(to, now, change.reason) } });
+    await recordTimeline(tx, [{ leadId, type: 'status_changed', actor: change.actor, occurredAt: now, payload: { from, to, reason: change.reason, ...(change.details ? { odoo: change.details } : {}) } }]);
+    if (provesContact(to)) await this.recordContact(tx, updated, { kind: 'status_change', status: to }, change.actor, now);
+    const key = randomUUID();
+    await fireTrigger(tx, { leadId, trigger: 'lead.status_changed', fromStatus: from, toStatus: to, origin: change.origin }, key);
+    await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId, status: to, origin: change.origin }, `sync-status:${leadId}:${key}`) });
+    return updated;
   }
 
   /** First proof of contact stops the SLA clock; later proofs change nothing. */

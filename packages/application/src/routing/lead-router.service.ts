@@ -95,6 +95,16 @@ export class LeadRouter {
     });
   }
 
+  /** A salesperson was given the lead in Odoo: the same assignment, by the actor "odoo", not written back. */
+  async applyOdooAssignment(tx: Tx, leadId: string, employeeId: string, details: Record<string, unknown>): Promise<void> {
+    const lead = await this.lockLead(tx, leadId);
+    if (!lead) throw new NotFoundError(`lead ${leadId} does not exist`);
+    const employee = await tx.employee.findUniqueOrThrow({ where: { id: employeeId }, include: { team: true } });
+    await this.organisation.lockTeams(tx, [employee.teamId]);
+    const assignment = { employeeId: employee.id, employeeName: employee.name, teamId: employee.teamId, branchId: employee.team.branchId };
+    await this.assign(tx, lead, assignment, this.clock.now(), { actor: 'odoo', odoo: details });
+  }
+
   /**
    * The SLA ladder's "reassign": the next eligible person of the lead's team other than the current
    * one (round-robin). Returns who, or undefined when nobody else can take it.
@@ -178,7 +188,7 @@ export class LeadRouter {
         payload: { ...rest, employeeId: to.employeeId, employeeName: to.employeeName, teamId: to.teamId, previousEmployeeId: lead.assigneeId ?? undefined, slaDueAt },
       },
     ]);
-    await fireTrigger(tx, { leadId: lead.id, trigger: 'lead.assigned' }, String(now.getTime()));
+    await fireTrigger(tx, { leadId: lead.id, trigger: 'lead.assigned', origin: actor === 'odoo' ? 'odoo' : undefined }, String(now.getTime()));
   }
 
   private async checkQueueTimeout(tx: Tx, lead: LeadRow, now: Date): Promise<void> {

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, type SyncJob } from '@leadflow/db';
 import { OutboxRelay, outboxMessage } from '@leadflow/queue';
 
-export const SYNC_KINDS = ['bigquery', 'meta'] as const;
+export const SYNC_KINDS = ['bigquery', 'meta', 'odoo'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
 
 /** A running job untouched for this long lost its worker: it is failed so a new one may start. */
 const ABANDONED_AFTER_MINUTES = 120;
 
 /**
- * Requested syncs (BigQuery export, Meta backfill) as rows: one active job per kind (a partial
+ * Requested syncs (BigQuery export, Meta backfill, changes read back from Odoo) as rows: one active job per kind (a partial
  * unique index), queued through the outbox, claimed once by a worker, with progress and result
  * for GET /crm/sync-jobs/{id}.
  */

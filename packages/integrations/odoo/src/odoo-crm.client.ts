@@ -36,6 +36,35 @@ export interface OdooActivityValues {
   marker: string;
 }
 
+/** A crm.lead as the sync back from Odoo sees it. */
+export interface OdooLeadChange {
+  id: number;
+  /** Odoo's `write_date`: UTC, to the second. */
+  writeDate: Date;
+  /** The Odoo text form, kept as the cursor (`2026-11-21 09:30:05`). */
+  writeDateText: string;
+  stage?: { id: number; name: string };
+  userId?: number;
+  /** false once a salesperson marked it lost (Odoo archives lost leads). */
+  active: boolean;
+  lostReason?: string;
+}
+
+export interface OdooStage {
+  id: number;
+  name: string;
+  isWon: boolean;
+}
+
+/** Where the change feed got to: the last record read, in `write_date, id` order. */
+export interface OdooChangeCursor {
+  writeDate: string;
+  id: number;
+}
+
+const parseOdooDatetime = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+const many2one = (value: unknown): { id: number; name: string } | undefined => (Array.isArray(value) ? { id: value[0] as number, name: String(value[1]) } : undefined);
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 export const refMarker = (ref: string) => `LeadFlow ref ${ref}`;
 // Archived (lost) leads are still ours: search them too.
@@ -82,12 +111,51 @@ export class OdooCrmClient {
     return { id: (await this.odoo.executeKw('mail.activity', 'create', [vals])) as number, created: true };
   }
 
-  /** Moves the lead to the stage of that name (as configured in ODOO_STAGE_MAP). */
-  async setStage(leadId: number, stageName: string): Promise<number> {
-    const stageId = await this.lookup('crm.stage', [['name', '=ilike', stageName]]);
-    if (!stageId) throw new Error(`Odoo has no crm.stage named "${stageName}" (check ODOO_STAGE_MAP)`);
-    await this.odoo.executeKw('crm.lead', 'write', [[leadId], { stage_id: stageId }]);
-    return stageId;
+  /**
+   * Mirrors our side of a lead in one write: the stage of that name (as configured in
+   * ODOO_STAGE_MAP), the salesperson, and lost as Odoo keeps it (archived).
+   */
+  async mirrorLead(leadId: number, state: { stageName?: string; userId?: number; lost?: boolean }): Promise<{ stageId?: number; userId?: number; active: boolean }> {
+    const vals: Record<string, unknown> = {};
+    if (state.stageName) {
+      const stageId = await this.lookup('crm.stage', [['name', '=ilike', state.stageName]]);
+      if (!stageId) throw new Error(`Odoo has no crm.stage named "${state.stageName}" (check ODOO_STAGE_MAP)`);
+      vals.stage_id = stageId;
+    }
+    if (state.userId) vals.user_id = state.userId;
+    vals.active = !state.lost;
+    await this.odoo.executeKw('crm.lead', 'write', [[leadId], vals]);
+    return { stageId: vals.stage_id as number | undefined, userId: state.userId, active: !state.lost };
+  }
+
+  /**
+   * Our leads (those carrying the reference marker) changed after the cursor, archived ones
+   * included, in `write_date, id` order. `write_date` has second precision: a caller starting a new
+   * pass gives `id: 0` to read the cursor's second again (an edit may have landed in it since).
+   */
+  async changedSince(cursor: OdooChangeCursor | undefined, limit: number): Promise<OdooLeadChange[]> {
+    const after = cursor ? ['|', ['write_date', '>', cursor.writeDate], '&', ['write_date', '=', cursor.writeDate], ['id', '>', cursor.id]] : [];
+    const rows = (await this.odoo.executeKw('crm.lead', 'search_read', [[...after, ['description', 'ilike', refMarker('')]]], {
+      fields: ['write_date', 'stage_id', 'user_id', 'active', 'lost_reason_id'],
+      order: 'write_date asc, id asc',
+      limit,
+      ...ALL,
+    })) as Row[];
+    return rows.map((row) => ({
+      id: row.id,
+      writeDate: parseOdooDatetime(String(row.write_date)),
+      writeDateText: String(row.write_date),
+      stage: many2one(row.stage_id),
+      userId: many2one(row.user_id)?.id,
+      active: row.active !== false,
+      lostReason: many2one(row.lost_reason_id)?.name,
+    }));
+  }
+
+  /** The pipeline's stages (read fresh: admins rename and add them). */
+  async stages(): Promise<OdooStage[]> {
+    const rows = (await this.odoo.executeKw('crm.stage', 'search_read', [[]], { fields: ['name', 'is_won'] })) as Row[];
+    return rows.map((row) => ({ id: row.id, name: String(row.name), isWon: row.is_won === true }));
   }
 
   private async leadVals(v: OdooLeadValues): Promise<Record<string, unknown>> {

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaClient, type Lead as LeadRow, type LeadEvent } from '@leadflow/db';
+import { oursIsLater, statusesForOdoo } from '@leadflow/domain';
+import { OutboxRelay, outboxMessage } from '@leadflow/queue';
+import { Clock } from '../clock.js';
+import { LeadStatusService } from '../leads/lead-status.service.js';
+import { recordTimeline } from '../leads/timeline.js';
+import type { Tx } from '../prisma-tx.js';
+import { LeadRouter } from '../routing/lead-router.service.js';
+
+/** A crm.lead of ours as the Odoo sync read it. */
+export interface OdooLeadRecord {
+  id: number;
+  writeDate: Date;
+  stage?: { id: number; name: string; isWon: boolean };
+  userId?: number;
+  active: boolean;
+  lostReason?: string;
+}
+
+/**
+ * What Odoo had for a lead when we last read it or wrote it (lead.odoo_state): a change from Odoo
+ * is what differs from this, so an unrelated edit there (a note, a phone) never moves our lead.
+ */
+export interface OdooState {
+  stageId?: number;
+  userId?: number;
+  active: boolean;
+  /** When we last read or wrote it: our changes after this are "since the last sync". */
+  seenAt: string;
+}
+
+export type OdooChangeOutcome = { lead: 'not_ours' } | { lead: 'found'; status?: 'applied' | 'kept_ours'; assignee?: 'applied' | 'kept_ours' | 'unknown_user' };
+
+/** Records what Odoo now has for the lead (merged into what we knew): the next read sees it as no change. */
+export async function rememberOdooState(db: Tx | PrismaClient, leadId: string, state: Partial<Omit<OdooState, 'seenAt'>>, at: Date): Promise<void> {
+  const known = Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined));
+  await db.$executeRaw`UPDATE lead SET odoo_state = COALESCE(odoo_state, '{}'::jsonb) || ${JSON.stringify({ ...known, seenAt: at.toISOString() })}::jsonb WHERE id = ${leadId}::uuid`;
+}
+
+/**
+ * Applies what salespeople changed in Odoo — stage (and so won/lost) and salesperson — as the
+ * actor "odoo", firing the usual automations but writing nothing back. When we changed the same
+ * thing since the last sync, the later change wins: Odoo's is applied (its timeline entry names
+ * ours), or ours is kept, Odoo's recorded as `odoo_change_overridden`, and ours written to Odoo again.
+ */
+@Injectable()
+export class OdooChanges {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+    private readonly statuses: LeadStatusService,
+    private readonly router: LeadRouter,
+  ) {}
+
+  async apply(record: OdooLeadRecord, stageMap: Record<string, string>): Promise<OdooChangeOutcome> {
+    const outcome = await this.prisma.$transaction(async (tx): Promise<OdooChangeOutcome> => {
+      const [found] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM lead WHERE odoo_lead_id = ${record.id} ORDER BY received_at LIMIT 1 FOR UPDATE`;
+      if (!found) return { lead: 'not_ours' };
+      const lead = await tx.lead.findUniqueOrThrow({ where: { id: found.id } });
+      const seen = lead.odooState as unknown as OdooState | null;
+      const since = seen ? new Date(seen.seenAt) : lead.receivedAt;
+      const result: OdooChangeOutcome = { lead: 'found' };
+      let pushOurs = false;
+
+      if (!seen || seen.stageId !== record.stage?.id || seen.active !== record.active) {
+        const wanted = statusesForOdoo(record, stageMap);
+        if (wanted.length > 0 && !wanted.includes(lead.status)) {
+          const to = wanted[0]!;
+          const ours = await this.lastChangeOfOurs(tx, lead.id, 'status_changed', since);
+          const odoo = { stage: record.stage?.name, archived: !record.active || undefined, changedAt: record.writeDate.toISOString() };
+          if (ours && oursIsLater(ours.occurredAt, record.writeDate)) {
+            await this.recordOverridden(tx, lead, 'status', { ...odoo, status: to }, record.writeDate, { status: lead.status, actor: ours.actor, at: ours.occurredAt });
+            result.status = 'kept_ours';
+            pushOurs = true;
+          } else {
+            const overrode = ours ? { status: (ours.payload as { to?: string }).to, actor: ours.actor, at: ours.occurredAt.toISOString() } : undefined;
+            await this.statuses.applyOdooStatus(tx, lead.id, to, { reason: record.lostReason, details: { ...odoo, overrode } });
+            result.status = 'applied';
+          }
+        }
+      }
+
+      if (record.userId && (!seen || seen.userId !== record.userId)) {
+        const employee = await tx.employee.findFirst({ where: { odooUserId: record.userId }, orderBy: [{ active: 'desc' }, { createdAt: 'asc' }] });
+        if (!employee) result.assignee = 'unknown_user';
+        else if (employee.id !== lead.assigneeId) {
+          const ours = await this.lastChangeOfOurs(tx, lead.id, 'assigned', since);
+          const odoo = { odooUserId: record.userId, changedAt: record.writeDate.toISOString() };
+          if (ours && oursIsLater(ours.occurredAt, record.writeDate)) {
+            await this.recordOverridden(tx, lead, 'assignee', { ...odoo, employeeId: employee.id, employeeName: employee.name }, record.writeDate, { employeeId: lead.assigneeId, actor: ours.actor, at: ours.occurredAt });
+            result.assignee = 'kept_ours';
+            pushOurs = true;
+          } else {
+            const overrode = ours ? { employeeId: (ours.payload as { employeeId?: string }).employeeId, actor: ours.actor, at: ours.occurredAt.toISOString() } : undefined;
+            await this.router.applyOdooAssignment(tx, lead.id, employee.id, { ...odoo, overrode, reason: 'Reassigned in Odoo' });
+            result.assignee = 'applied';
+          }
+        }
+      }
+
+      await rememberOdooState(tx, lead.id, { stageId: record.stage?.id, userId: record.userId, active: record.active }, this.clock.now());
+      // Ours won: write it to Odoo again (the sync-status job mirrors stage, salesperson and lost).
+      if (pushOurs) await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId: lead.id, status: lead.status }, `sync-status:${lead.id}:odoo-kept:${record.writeDate.getTime()}`) });
+      return result;
+    });
+    if (outcome.lead === 'found' && (outcome.status || outcome.assignee === 'applied' || outcome.assignee === 'kept_ours')) this.relay.nudge();
+    return outcome;
+  }
+
+  /** Our latest change of this kind since the last sync (not one the Odoo sync itself made). */
+  private lastChangeOfOurs(tx: Tx, leadId: string, type: 'status_changed' | 'assigned', since: Date): Promise<LeadEvent | null> {
+    return tx.leadEvent.findFirst({ where: { leadId, type, actor: { not: 'odoo' }, occurredAt: { gt: since } }, orderBy: { occurredAt: 'desc' } });
+  }
+
+  private async recordOverridden(tx: Tx, lead: LeadRow, field: 'status' | 'assignee', odoo: Record<string, unknown>, odooChangedAt: Date, kept: Record<string, unknown> & { at: Date }): Promise<void> {
+    await recordTimeline(tx, [
+      {
+        leadId: lead.id,
+        type: 'odoo_change_overridden',
+        actor: 'odoo',
+        occurredAt: this.clock.now(),
+        payload: { field, odoo, odooChangedAt: odooChangedAt.toISOString(), kept: { ...kept, at: kept.at.toISOString() } },
+      },
+    ]);
+  }
+}
