@@ -16,8 +16,10 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/queue/package.json packages/queue/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/simulators/package.json packages/simulators/
+COPY packages/integrations/bigquery/package.json packages/integrations/bigquery/
 COPY packages/integrations/common/package.json packages/integrations/common/
 COPY packages/integrations/email/package.json packages/integrations/email/
+COPY packages/integrations/ga4/package.json packages/integrations/ga4/
 COPY packages/integrations/meta/package.json packages/integrations/meta/
 COPY packages/integrations/odoo/package.json packages/integrations/odoo/
 COPY packages/integrations/sheets/package.json packages/integrations/sheets/

@@ -129,7 +129,8 @@ describe('GET /crm/leads/{id}', () => {
 
 describe('health and docs', () => {
   it('reports Postgres and Redis', async () => {
-    expect(await call(stack, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', postgres: 'up', redis: 'up' } });
+    expect(await call(stack, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await call(stack, 'GET', '/health/ready')).toMatchObject({ status: 200, body: { status: 'ok', postgres: 'up', redis: 'up', migrations: 'applied' } });
   });
 
   it('serves Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('Redis down during deliveries', () => {
   it('accepts and stores every webhook, then processes each exactly once when Redis is back', async () => {
     redis.cut();
-    await waitFor(() => call(stack, 'GET', '/health'), (res) => res.status === 503 && res.body.redis === 'down', { what: 'health to see Redis down' });
+    await waitFor(() => call(stack, 'GET', '/health/ready'), (res) => res.status === 503 && res.body.redis === 'down', { what: 'health to see Redis down' });
 
     const metaLeads = Array.from({ length: 6 }, () => fakeMetaLead());
     const tiktokLeads = Array.from({ length: 3 }, () => fakeTikTokLead());
@@ -54,6 +54,6 @@ describe('Redis down during deliveries', () => {
     await waitFor(() => stack.prisma.outboxMessage.count({ where: { publishedAt: null } }), (n) => n === 0, { what: 'the outbox to drain' });
     // Exactly once: one lead per notification and one "received" step per lead.
     expect(await stack.prisma.leadEvent.count({ where: { type: 'received' } })).toBe(12);
-    expect((await call(stack, 'GET', '/health')).body).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
+    expect((await call(stack, 'GET', '/health/ready')).body).toEqual({ status: 'ok', postgres: 'up', redis: 'up', migrations: 'applied' });
   });
 });

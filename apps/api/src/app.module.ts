@@ -9,6 +9,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { AutomationsModule } from './automations/automations.module.js';
 import { ApplicationErrorsFilter } from './common/application-errors.filter.js';
 import { HealthController } from './health/health.controller.js';
+import { ShutdownState } from './health/shutdown-state.js';
+import { MetricsController } from './ops/metrics.controller.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -24,8 +26,9 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [RuntimeModule.forRoot(loaded, 'api'), ApplicationModule, AuthModule, IngestionModule, LeadsModule, OrganisationModule, RoutingModule, AutomationsModule, NotificationsModule, EventsModule, ReportsModule, AnalyticsModule, SyncModule],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        ShutdownState,
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_FILTER, useClass: ApplicationErrorsFilter },
       ],

@@ -8,8 +8,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Postgres and Redis readiness */
-        get: operations["HealthController_check"];
+        /**
+         * Liveness: the process answers (restart it when this fails)
+         * @description Checks nothing outside the process, so an outage of Postgres or Redis never gets healthy API processes restarted.
+         */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: Postgres and Redis answer and every migration is applied (send traffic only when this is 200) */
+        get: operations["HealthController_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1087,7 +1107,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        HealthDto: {
+        LivenessDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+            /**
+             * @description Seconds since the process started.
+             * @example 5321.4
+             */
+            uptime: number;
+        };
+        ReadinessDto: {
             /**
              * @example ok
              * @enum {string}
@@ -1104,6 +1136,23 @@ export interface components {
              * @enum {string}
              */
             redis: "up" | "down";
+            /**
+             * @description Every migration shipped with this build is applied to the database.
+             * @example applied
+             * @enum {string}
+             */
+            migrations: "applied" | "pending" | "unknown";
+            /**
+             * @example [
+             *       "20261121193636_odoo_inbound_sync"
+             *     ]
+             */
+            pendingMigrations?: string[];
+            /**
+             * @description Set while the process shuts down: the load balancer should stop sending traffic.
+             * @example true
+             */
+            shuttingDown?: boolean;
         };
         LoginDto: {
             /** @example admin@demo.leadflow */
@@ -2901,7 +2950,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_check: {
+    HealthController_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -2915,16 +2964,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthDto"];
+                    "application/json": components["schemas"]["LivenessDto"];
                 };
             };
-            /** @description Postgres or Redis does not answer. */
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description Postgres or Redis does not answer, a migration is pending, or the process is shutting down. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthDto"];
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
         };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { VARIABLES, type VariableName, type VariableSpec } from './variables.js';
 
 export interface AppConfig {
+  /** Bearer token GET /metrics requires; open when unset. */
+  metricsToken?: string;
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,6 +73,7 @@ const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
   ADMIN_API_KEY: z.string().min(12, 'must be at least 12 characters'),
+  METRICS_TOKEN: optional(secret),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_TTL_MINUTES: integer(1, 60 * 24 * 30),
   LOGIN_MAX_ATTEMPTS: integer(1, 1000),
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       databaseUrl: v.DATABASE_URL,
       redisUrl: v.REDIS_URL,
       adminApiKey: v.ADMIN_API_KEY,
+      metricsToken: v.METRICS_TOKEN,
       auth: { jwtSecret: v.JWT_SECRET, jwtTtlMinutes: v.JWT_TTL_MINUTES, loginMaxAttempts: v.LOGIN_MAX_ATTEMPTS },
       defaultPhoneRegion: v.DEFAULT_PHONE_REGION,
       duplicateWindowDays: v.DUPLICATE_WINDOW_DAYS,

@@ -29,6 +29,7 @@ export const VARIABLES = {
   },
   REDIS_URL: { description: 'Redis URL for the Bull queues.', default: 'redis://127.0.0.1:6379', sensitive: true, requiredInProduction: true },
   ADMIN_API_KEY: { description: 'Bootstrap admin key: `Authorization: Bearer <key>` on /crm/*.', demo: 'demo-admin-key', sensitive: true, requiredInProduction: true },
+  METRICS_TOKEN: { description: 'When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus `authorization` in its scrape config); unset, it is open.', sensitive: true },
   JWT_SECRET: { description: 'Signs login tokens (HS256); at least 32 random characters.', demo: 'demo-jwt-secret-change-me-0123456789abcdef', sensitive: true, requiredInProduction: true },
   JWT_TTL_MINUTES: { description: 'How long a login token is valid.', default: '720' },
   LOGIN_MAX_ATTEMPTS: { description: 'Failed logins allowed per email and address per 15 minutes before 429.', default: '5' },

@@ -8,3 +8,4 @@ export * from './logging.js';
 export * from './runtime.module.js';
 export * from './jobs/on-job.decorator.js';
 export * from './jobs/job-handler.registry.js';
+export * from './metrics.module.js';

@@ -4,17 +4,18 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config.module.js';
 import { DatabaseModule } from './database.module.js';
 import { loggerParams } from './logging.js';
+import { MetricsModule } from './metrics.module.js';
 import { QueueModule } from './queue.module.js';
 import { RedisModule } from './redis.module.js';
 
-/** Configuration, JSON logging, Postgres and the queues: what both the API and the worker stand on. */
+/** Configuration, JSON logging, Postgres, the queues and metrics: what both the API and the worker stand on. */
 @Module({})
 export class RuntimeModule {
   static forRoot(loaded: LoadedConfig, app: 'api' | 'worker'): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [ConfigModule.forRoot(loaded), LoggerModule.forRoot(loggerParams(loaded.config, app)), DatabaseModule, QueueModule, RedisModule],
-      exports: [ConfigModule, DatabaseModule, QueueModule, RedisModule],
+      imports: [ConfigModule.forRoot(loaded), LoggerModule.forRoot(loggerParams(loaded.config, app)), DatabaseModule, QueueModule, RedisModule, MetricsModule.forRoot(app)],
+      exports: [ConfigModule, DatabaseModule, QueueModule, RedisModule, MetricsModule],
     };
   }
 }

@@ -37,7 +37,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const credential = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? (req.query as Record<string, string | undefined>)?.access_token;
     if (!credential) throw new UnauthorizedException('Authorization: Bearer <token or api key> is required');
-    const principal = await this.resolve(credential);
+    const principal = await this.resolvePrincipal(credential);
     if (!principal) throw new UnauthorizedException('the token or API key is not valid');
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`this needs the ${roles.join(' or ')} role`);
@@ -45,7 +45,8 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async resolve(credential: string): Promise<Principal | undefined> {
+  /** Who a credential (JWT, API key or the bootstrap key) belongs to; undefined when it is not valid. */
+  async resolvePrincipal(credential: string): Promise<Principal | undefined> {
     if (safeEqual(credential, this.config.adminApiKey)) return { kind: 'bootstrap', role: 'admin', name: 'bootstrap admin key' };
     if (JWT.test(credential)) {
       const userId = await this.tokens.verify(credential);

@@ -3,7 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoadedConfig } from '@leadflow/config';
 import { Logger } from 'nestjs-pino';
+import { Metrics, requestIdOf } from '@leadflow/runtime';
 import { ApiModule } from '../app.module.js';
+import { ShutdownState } from '../health/shutdown-state.js';
+import { recordWebhookMetrics } from '../ingestion/webhook-metrics.js';
+import { mountQueueBoard } from '../ops/queue-board.js';
 import { mountSwagger } from './swagger.js';
 
 // Meta batches up to 1000 changes per delivery; leave room above Fastify's 1 MiB default.
@@ -11,13 +15,20 @@ const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 /** The API as main.ts runs it and as the tests run it: same pipes, raw bodies, docs. */
 export async function createApiApp(loaded: LoadedConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(loaded), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(loaded), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf }), {
     rawBody: true, // webhook signatures are over the exact bytes received
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  app.get(ShutdownState).attach(fastify);
+  fastify.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  recordWebhookMetrics(fastify, app.get(Metrics));
   mountSwagger(app);
+  await mountQueueBoard(app);
   return app;
 }

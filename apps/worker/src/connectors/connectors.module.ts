@@ -8,7 +8,7 @@ import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
 import { SheetsWriter } from '@leadflow/integration-sheets';
 import { WhatsAppClient } from '@leadflow/integration-whatsapp';
 import type { JobPayloads } from '@leadflow/queue';
-import { APP_CONFIG, OnJob } from '@leadflow/runtime';
+import { APP_CONFIG, Metrics, OnJob } from '@leadflow/runtime';
 import type { Job } from 'bull';
 import { EmailSendExecutor } from './email.executor.js';
 import { OdooCreateActivityExecutor, OdooSyncLeadExecutor } from './odoo.executors.js';
@@ -60,6 +60,7 @@ export class StatusSyncProcessor {
     private readonly prisma: PrismaClient,
     @Inject(CONNECTORS) private readonly connectors: Connectors,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   @OnJob('sync-status')
@@ -68,14 +69,16 @@ export class StatusSyncProcessor {
     if (!lead) return 'lead gone';
     const done: string[] = [];
     // A change read from Odoo is not written back to it (no echo); the sheet still follows.
-    if (this.connectors.odoo && lead.odooLeadId && job.data.origin !== 'odoo') {
+    const { odoo, sheets } = this.connectors;
+    const odooLeadId = lead.odooLeadId;
+    if (odoo && odooLeadId && job.data.origin !== 'odoo') {
       const stageName = lead.status === 'lost' ? undefined : this.config.odoo!.stageMap[lead.status];
-      const written = await this.connectors.odoo.mirrorLead(lead.odooLeadId, { stageName, userId: lead.assignee?.odooUserId ?? undefined, lost: lead.status === 'lost' });
+      const written = await this.metrics.timeExternal('odoo', () => odoo.mirrorLead(odooLeadId, { stageName, userId: lead.assignee?.odooUserId ?? undefined, lost: lead.status === 'lost' }));
       await rememberOdooState(this.prisma, lead.id, written, new Date());
       done.push(`odoo ${lead.status === 'lost' ? 'archived (lost)' : `stage ${stageName ?? 'unchanged'}`}`);
     }
-    if (this.connectors.sheets) {
-      const row = await this.connectors.sheets.updateRow(lead.id, sheetRow(lead, this.config.sheets!.columns));
+    if (sheets) {
+      const row = await this.metrics.timeExternal('sheets', () => sheets.updateRow(lead.id, sheetRow(lead, this.config.sheets!.columns)));
       if (row) done.push(`sheet row ${row}`);
     }
     this.logger.log(`sync-status ${lead.id} → ${lead.status}: ${done.join(', ') || 'nothing to update'}`);

@@ -6,13 +6,13 @@ import { normalizeLead, type NormalizedLead } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { InboundMessage } from '@leadflow/integration-whatsapp';
 import { OutboxRelay, outboxMessage } from '@leadflow/queue';
-import { APP_CONFIG } from '@leadflow/runtime';
+import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { LEAD_ADAPTERS, type LeadAdapters } from './lead-adapters.provider.js';
 
 type Tx = Prisma.TransactionClient;
 
 export type IntakeOutcome =
-  | { kind: 'created' | 'updated'; leadId: string }
+  | { kind: 'created' | 'updated'; leadId: string; platform: string; receivedAt: Date }
   /** A WhatsApp message that joined its sender's open lead. */
   | { kind: 'attached'; leadId: string }
   | { kind: 'skipped'; reason: 'missing' | 'already-processed' | 'dead-lettered' | 'processed-concurrently' };
@@ -60,6 +60,7 @@ export class LeadIntakeService {
     @Inject(LEAD_ADAPTERS) private readonly adapters: LeadAdapters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly conversations: WhatsAppConversations,
+    private readonly metrics: Metrics,
   ) {}
 
   async process(inboundEventId: string): Promise<IntakeOutcome> {
@@ -70,7 +71,9 @@ export class LeadIntakeService {
 
     const adapter = this.adapters.get(event.platform);
     if (!adapter) throw new Error(`no lead adapter for platform ${event.platform}`);
-    const draft = await adapter.toDraft({ externalId: event.externalId, payload: event.payload, receivedAt: event.receivedAt });
+    // Meta and TikTok leads (and click-to-WhatsApp ads) are fetched from the platform; a Snapchat delivery is the lead itself.
+    const toDraft = () => adapter.toDraft({ externalId: event.externalId, payload: event.payload, receivedAt: event.receivedAt });
+    const draft = event.platform === 'snapchat' ? await toDraft() : await this.metrics.timeExternal(event.platform, toDraft);
     const lead = normalizeLead(draft, { defaultPhoneRegion: this.config.defaultPhoneRegion });
     const outcome = await this.prisma.$transaction((tx) => (event.platform === 'whatsapp' ? this.storeConversation(tx, event, lead) : this.store(tx, event, lead)));
     if (outcome.kind === 'created') this.relay.nudge();
@@ -170,7 +173,7 @@ export class LeadIntakeService {
     await tx.leadEvent.createMany({ data: timeline });
     // A new lead goes on to routing; a replayed one keeps its place.
     if (!existing) await tx.outboxMessage.create({ data: outboxMessage('route-lead', { leadId: row.id }, `route-lead:${row.id}`) });
-    return { kind: existing ? 'updated' : 'created', leadId: row.id };
+    return { kind: existing ? 'updated' : 'created', leadId: row.id, platform: event.platform, receivedAt: event.receivedAt };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isRetryable } from '@leadflow/integration-common';
 import type { JobPayloads } from '@leadflow/queue';
-import { OnJob } from '@leadflow/runtime';
+import { Metrics, OnJob } from '@leadflow/runtime';
 import type { Job } from 'bull';
 import { LeadIntakeService, type IntakeOutcome } from './lead-intake.service.js';
 
@@ -9,7 +9,10 @@ import { LeadIntakeService, type IntakeOutcome } from './lead-intake.service.js'
 export class NormalizeLeadProcessor {
   private readonly logger = new Logger(NormalizeLeadProcessor.name);
 
-  constructor(private readonly intake: LeadIntakeService) {}
+  constructor(
+    private readonly intake: LeadIntakeService,
+    private readonly metrics: Metrics,
+  ) {}
 
   /**
    * Retries temporary failures (platform down, rate limits) with Bull's exponential backoff. A
@@ -21,6 +24,7 @@ export class NormalizeLeadProcessor {
     const { inboundEventId } = job.data;
     try {
       const outcome = await this.intake.process(inboundEventId);
+      if (outcome.kind === 'created') this.metrics.ingestLatency.observe({ platform: outcome.platform }, (Date.now() - outcome.receivedAt.getTime()) / 1000);
       this.logger.log(`normalize-lead ${inboundEventId}: ${outcome.kind === 'skipped' ? `skipped (${outcome.reason})` : `${outcome.kind} lead ${outcome.leadId}`}`);
       return outcome;
     } catch (error) {

@@ -4,7 +4,7 @@ import { PrismaClient, type ActionRun as ActionRunRow } from '@leadflow/db';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import type { ActionType } from '@leadflow/contracts';
 import { OutboxRelay, actionJobName, outboxMessage, type ActionJobPayload } from '@leadflow/queue';
-import { APP_CONFIG } from '@leadflow/runtime';
+import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { recordTimeline } from '../leads/timeline.js';
@@ -30,6 +30,7 @@ export class ActionRunner {
     private readonly clock: Clock,
     @Inject(ACTION_EXECUTORS) executors: ActionExecutor[],
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.executors = new Map(executors.map((e) => [e.type, e]));
     // Long enough for any single attempt (each outside call times out at HTTP_TIMEOUT_MS).
@@ -37,13 +38,21 @@ export class ActionRunner {
   }
 
   async run(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string }> {
+    const result = await this.attempt(job);
+    if (result.type) this.metrics.actionRuns.inc({ action_type: result.type, status: result.outcome });
+    return { outcome: result.outcome, error: result.error };
+  }
+
+  private async attempt(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string; type?: string }> {
     const run = await this.claim(job);
     if (!run) return { outcome: 'skipped' };
     const lead = await this.prisma.lead.findUnique({ where: { id: run.leadId }, include: { assignee: true, team: true, branch: true } });
     const executor = this.executors.get(run.actionType) ?? new UnavailableConnector(run.actionType as never);
     try {
       if (!lead) throw new NotFoundError(`lead ${run.leadId} no longer exists`);
-      const outcome = await executor.execute(run, lead, this.prisma);
+      // The connector's call, timed per connector (notify.user is our own: not an outside call).
+      const connector = run.actionType.split('.')[0]!;
+      const outcome = connector === 'notify' ? await executor.execute(run, lead, this.prisma) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.prisma));
       await this.prisma.$transaction(async (tx) => {
         const { count } = await tx.actionRun.updateMany({
           where: { id: run.id, dispatch: run.dispatch, status: 'running' },
@@ -53,7 +62,7 @@ export class ActionRunner {
           await recordTimeline(tx, [{ leadId: run.leadId, type: 'action_done', payload: { actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId } }]);
         }
       });
-      return { outcome: 'done' };
+      return { outcome: 'done', type: run.actionType };
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
       const permanent = !isRetryable(error) || error instanceof InvalidRequestError || error instanceof NotFoundError;
@@ -76,7 +85,7 @@ export class ActionRunner {
           if (error instanceof IntegrationError && error.code === 'AUTH') await alertAdmins(tx, credentialsAlert(error.service, message, this.clock.now()));
         }
       });
-      return { outcome: dead ? 'dead' : 'retry', error: message };
+      return { outcome: dead ? 'dead' : 'retry', error: message, type: run.actionType };
     }
   }
 

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { engineErrorMessage, openSchemaEngine, type SchemaEngine } from './wasm-schema-engine.js';
 
@@ -143,4 +144,24 @@ async function writeNextMigration(shadowUrl: string, paths: MigrationPaths, name
     if (migrationsList.lockfile.content === null) await writeFile(join(paths.migrationsDir, 'migration_lock.toml'), lockfile);
     return relative(process.cwd(), dir);
   });
+}
+
+/** The migrations folder as shipped with the service (repository root), wherever the process runs from. */
+export const SHIPPED_MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
+
+/**
+ * Migrations in the folder that the database has not applied — a cheap check for readiness probes
+ * (names only, no schema engine): a service started before `pnpm db:migrate` finished is not ready.
+ */
+export async function unappliedMigrationNames(db: { $queryRawUnsafe<T>(sql: string): Promise<T> }, migrationsDir = SHIPPED_MIGRATIONS_DIR): Promise<string[]> {
+  const shipped = (await readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const applied = await db
+    .$queryRawUnsafe<{ migration_name: string }[]>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+    .catch((error: { code?: string; meta?: { code?: string } }) => {
+      // No table at all: nothing was ever applied.
+      if (String(error?.meta?.code ?? error?.code) === '42P01' || /_prisma_migrations.*does not exist/.test(String(error))) return [];
+      throw error;
+    });
+  const done = new Set(applied.map((row) => row.migration_name));
+  return shipped.filter((name) => !done.has(name)).sort();
 }

@@ -1,0 +1,160 @@
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@leadflow/config';
+import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+type Snapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+import { APP_CONFIG } from './config.module.js';
+import { REDIS } from './redis.module.js';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The service's Prometheus metrics. Every process (API or worker) records into its own registry
+ * and publishes a snapshot to Redis; `/metrics` on any API instance answers for the whole service
+ * (counters and histograms summed across processes, process metrics labelled by `app` and `instance`).
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly webhookDeliveries = new Counter({
+    name: 'leadflow_webhook_deliveries_total',
+    help: 'Webhook deliveries by platform and outcome (accepted, duplicate, rejected, invalid, unavailable)',
+    labelNames: ['platform', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDuration = new Histogram({
+    name: 'leadflow_webhook_duration_seconds',
+    help: 'Time to verify, store and answer a webhook delivery',
+    labelNames: ['platform'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly ingestLatency = new Histogram({
+    name: 'leadflow_ingest_latency_seconds',
+    help: 'From the webhook being received to the lead being stored (normalized)',
+    labelNames: ['platform'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly jobDuration = new Histogram({
+    name: 'leadflow_job_duration_seconds',
+    help: 'Queue job run time by queue, job and outcome (completed, failed)',
+    labelNames: ['queue', 'job', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly actionRuns = new Counter({
+    name: 'leadflow_action_runs_total',
+    help: 'Action run attempts by action type and resulting status (done, retry, dead)',
+    labelNames: ['action_type', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly externalCallDuration = new Histogram({
+    name: 'leadflow_external_call_duration_seconds',
+    help: 'Calls to outside systems by connector and outcome (ok, error)',
+    labelNames: ['connector', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly externalCallErrors = new Counter({
+    name: 'leadflow_external_call_errors_total',
+    help: 'Failed calls to outside systems by connector and error code (AUTH, INVALID, RATE_LIMITED, UNAVAILABLE, …)',
+    labelNames: ['connector', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly instance: string;
+
+  constructor(readonly app: 'api' | 'worker') {
+    this.instance = `${app}@${hostname()}:${process.pid}`;
+    collectDefaultMetrics({ register: this.registry, labels: { app, instance: this.instance } });
+  }
+
+  /** Times a call to an outside system, counting its failures by code. */
+  async timeExternal<T>(connector: string, call: () => Promise<T>): Promise<T> {
+    const end = this.externalCallDuration.startTimer({ connector });
+    try {
+      const result = await call();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      this.externalCallErrors.inc({ connector, code: String((error as { code?: unknown }).code ?? 'ERROR') });
+      throw error;
+    }
+  }
+}
+
+/** Redis key of a process's published snapshot. */
+const snapshotKey = (prefix: string, instance: string) => `${prefix}:metrics:${instance}`;
+const PUBLISH_EVERY_MS = 5_000;
+const SNAPSHOT_TTL_SECONDS = 30;
+
+/** Publishes this process's metrics to Redis, and gathers every live process's for `/metrics`. */
+@Injectable()
+export class MetricsPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MetricsPublisher.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.publish(), PUBLISH_EVERY_MS);
+    this.timer.unref();
+    void this.publish();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.redis.del(snapshotKey(this.config.queue.prefix, this.metrics.instance)).catch(() => undefined);
+  }
+
+  async publish(): Promise<void> {
+    try {
+      const snapshot = JSON.stringify(await this.metrics.registry.getMetricsAsJSON());
+      await this.redis.set(snapshotKey(this.config.queue.prefix, this.metrics.instance), snapshot, 'EX', SNAPSHOT_TTL_SECONDS);
+    } catch (error) {
+      this.logger.debug(`metrics snapshot not published: ${(error as Error).message}`);
+    }
+  }
+
+  /** Prometheus text for the whole service: this process live, the others from their last snapshot. */
+  async exposition(extra?: Registry): Promise<{ contentType: string; body: string }> {
+    const own = [await this.metrics.registry.getMetricsAsJSON(), ...(extra ? [await extra.getMetricsAsJSON()] : [])];
+    const others: Snapshot[] = [];
+    try {
+      const keys = (await this.redis.keys(`${this.config.queue.prefix}:metrics:*`)).filter((key) => key !== snapshotKey(this.config.queue.prefix, this.metrics.instance));
+      const values = keys.length ? await this.redis.mget(...keys) : [];
+      for (const value of values) if (value) others.push(JSON.parse(value) as Snapshot);
+    } catch (error) {
+      this.logger.debug(`other processes' metrics unavailable: ${(error as Error).message}`);
+    }
+    const registry = AggregatorRegistry.aggregate([...own, ...others] as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+}
+
+@Global()
+@Module({})
+export class MetricsModule {
+  static forRoot(app: 'api' | 'worker'): DynamicModule {
+    return {
+      module: MetricsModule,
+      providers: [{ provide: Metrics, useFactory: () => new Metrics(app) }, MetricsPublisher],
+      exports: [Metrics, MetricsPublisher],
+    };
+  }
+}
