@@ -40,6 +40,8 @@ export const TEST_SECRETS = {
 export interface Stack {
   apiUrl: string;
   loaded: LoadedConfig;
+  /** The environment the stack's config was loaded from (for a worker run as its own process). */
+  env: Record<string, string>;
   prisma: PrismaClient;
   /** Graph (leads, WhatsApp Cloud), TikTok and Google Sheets. */
   simulator: PlatformSimulator;
@@ -58,6 +60,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** How the service reaches the stack's database (e.g. through a proxy a test can cut). */
+  databaseUrlFor?: (url: string) => string;
   /** Start the worker with the API (default true). */
   worker?: boolean;
   env?: Record<string, string>;
@@ -99,10 +103,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const odooUrl = await odoo.start();
   const smtp = new SmtpSimulator();
   const smtpPort = await smtp.start();
-  const loaded = loadConfig({
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrlFor?.(db.url) ?? db.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     META_GRAPH_API_URL: simulatorUrl,
@@ -126,7 +130,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ODOO_SYNC_INTERVAL_MINUTES: '0',
     ...options.env,
     ...options.envFor?.(simulatorUrl),
-  });
+  };
+  const loaded = loadConfig(env);
 
   const api: NestFastifyApplication = await createApiApp(loaded);
   await api.listen({ port: 0, host: '127.0.0.1' });
@@ -138,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = {
     apiUrl,
     loaded,
+    env,
     prisma,
     simulator,
     odoo,

@@ -17,7 +17,18 @@ export interface AppConfig {
   meta: { appSecret: string; verifyToken: string; pageAccessToken: string; graphApiUrl: string; graphApiVersion: string };
   tiktok: { webhookToken: string; accessToken: string; apiUrl: string };
   snapchat: { hmacSecret: string; maxSignatureAgeSeconds: number };
-  queue: { prefix: string; attempts: number; backoffMs: number; concurrency: number; outboxPollMs: number; schedulerIntervalMs: number };
+  queue: {
+    prefix: string;
+    attempts: number;
+    backoffMs: number;
+    /** Bull's job lock (renewed by a live worker): a dead worker's job is stalled and retried after it. */
+    lockMs: number;
+    concurrency: number;
+    outboxPollMs: number;
+    schedulerIntervalMs: number;
+    /** Per action type: parallel runs per worker and calls per second, over the built-in limits. */
+    actionLimits: Record<string, { concurrency?: number; ratePerSecond?: number }>;
+  };
   simulator: { host: string; port: number; apiUrl: string };
   /** Each connector is configured (all its variables) or off (none of them). */
   odoo?: { url: string; db: string; username: string; apiKey: string; leadType: 'lead' | 'opportunity'; stageMap: Record<string, string>; syncIntervalMinutes: number };
@@ -92,7 +103,14 @@ const schema = z.object({
   HTTP_TIMEOUT_MS: integer(100, 300_000),
   QUEUE_PREFIX: z.string().regex(/^[\w:.-]+$/),
   JOB_ATTEMPTS: integer(1, 100),
+  ACTION_LIMITS: jsonOf(
+    z.partialRecord(
+      z.enum(['notify.user', 'odoo.sync_lead', 'odoo.create_activity', 'whatsapp.send_template', 'email.send', 'sheets.append_row']),
+      z.object({ concurrency: z.number().int().min(1).max(1000).optional(), ratePerSecond: z.number().int().min(1).max(100_000).optional() }).strict(),
+    ),
+  ),
   JOB_BACKOFF_MS: integer(1, 3_600_000),
+  JOB_LOCK_MS: integer(1_000, 600_000),
   WORKER_CONCURRENCY: integer(1, 1000),
   OUTBOX_POLL_MS: integer(10, 60_000),
   SCHEDULER_INTERVAL_MS: integer(50, 3_600_000),
@@ -234,7 +252,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       queue: {
         prefix: v.QUEUE_PREFIX,
         attempts: v.JOB_ATTEMPTS,
+        actionLimits: v.ACTION_LIMITS,
         backoffMs: v.JOB_BACKOFF_MS,
+        lockMs: v.JOB_LOCK_MS,
         concurrency: v.WORKER_CONCURRENCY,
         outboxPollMs: v.OUTBOX_POLL_MS,
         schedulerIntervalMs: v.SCHEDULER_INTERVAL_MS,

@@ -61,10 +61,13 @@ export const QUEUE_NAMES = [...new Set(Object.values(JOB_QUEUE))];
 export type QueueName = string;
 
 /** Per-queue limits: action queues follow ACTION_LIMITS; the rest use WORKER_CONCURRENCY and no rate limit. */
-export function queueLimits(queue: string): { concurrency?: number; limiter?: { max: number; duration: number } } {
+/** Per action type changes to concurrency and rate (ACTION_LIMITS): an Odoo with more workers, a raised WhatsApp tier. */
+export type ActionLimitOverrides = Partial<Record<ActionType, Partial<Pick<ActionLimits, 'concurrency' | 'ratePerSecond'>>>>;
+
+export function queueLimits(queue: string, overrides: ActionLimitOverrides = {}): { concurrency?: number; limiter?: { max: number; duration: number } } {
   const type = ACTION_TYPES.find((t) => actionQueueName(t) === queue);
   if (!type) return {};
-  const { concurrency, ratePerSecond } = ACTION_LIMITS[type];
+  const { concurrency, ratePerSecond } = { ...ACTION_LIMITS[type], ...overrides[type] };
   return { concurrency, limiter: { max: ratePerSecond, duration: 1000 } };
 }
 

@@ -57,8 +57,8 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
         name,
         inject: [APP_CONFIG],
         useFactory: (config: AppConfig) => ({
-          limiter: queueLimits(name).limiter,
-          settings: { backoffStrategies: { jitter: jitteredBackoff(config.queue.backoffMs) } },
+          limiter: queueLimits(name, config.queue.actionLimits).limiter,
+          settings: { lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs, backoffStrategies: { jitter: jitteredBackoff(config.queue.backoffMs) } },
         }),
       })),
     ),

@@ -10,7 +10,7 @@ let transport: XmlRpcOdooTransport;
 
 beforeAll(async () => {
   const url = await sim.start();
-  transport = new XmlRpcOdooTransport({ url, db: 'demo', username: 'bot@x', apiKey: 'key', timeoutMs: 300 });
+  transport = new XmlRpcOdooTransport({ url, db: 'demo', username: 'bot@x', apiKey: 'key', timeoutMs: 1500 });
   crm = new OdooCrmClient(transport);
 });
 afterAll(() => sim.stop());
@@ -80,7 +80,7 @@ describe('Odoo over XML-RPC', () => {
   });
 
   it('classifies failures: credentials and rights are permanent, outages and lock conflicts retryable', async () => {
-    const wrong = new OdooCrmClient(new XmlRpcOdooTransport({ url: sim.url, db: 'demo', username: 'bot@x', apiKey: 'old-key', timeoutMs: 300 }));
+    const wrong = new OdooCrmClient(new XmlRpcOdooTransport({ url: sim.url, db: 'demo', username: 'bot@x', apiKey: 'old-key', timeoutMs: 1500 }));
     expect(await failure(wrong.syncLead(lead))).toMatchObject({ code: 'AUTH', message: 'odoo AUTH: Odoo refused the credentials of bot@x on database demo' });
     sim.denyAccess('crm.lead');
     expect(await failure(crm.syncLead({ ...lead, ref: 'r-2' }))).toMatchObject({ code: 'AUTH', message: "odoo AUTH: You are not allowed to access 'Lead/Opportunity' (crm.lead) records." });

@@ -11,7 +11,8 @@ const Deserializer = require('xmlrpc/lib/deserializer.js') as new () => {
 
 type Row = Record<string, unknown> & { id: number };
 type Fault = { faultCode: number; faultString: string };
-export type OdooFault = 'http-500' | 'timeout' | 'lock-conflict';
+/** `lost-answer`: the call is carried out, then the answer never comes (the client times out). */
+export type OdooFault = 'http-500' | 'timeout' | 'lock-conflict' | 'lost-answer';
 
 class OdooFaultError extends Error {
   constructor(readonly fault: Fault) {
@@ -78,6 +79,7 @@ export class OdooSimulator {
   private readonly nextId = new Map<string, number>();
   private readonly denied = new Set<string>();
   private pending: { fault: OdooFault; remaining: number } | undefined;
+  private flapping: { probability: number; faults: OdooFault[] } | undefined;
   private delayMs = 0;
   readonly uid = 2;
   /** The server's clock (tests may move it). */
@@ -113,6 +115,11 @@ export class OdooSimulator {
     this.pending = times > 0 ? { fault, remaining: times } : undefined;
   }
 
+  /** An unreliable Odoo: each call fails with that probability, with one of those faults (0 to stop). */
+  flap(probability: number, faults: OdooFault[] = ['http-500', 'timeout', 'lock-conflict', 'lost-answer']): void {
+    this.flapping = probability > 0 ? { probability, faults } : undefined;
+  }
+
   /** The integration user loses (or regains) its rights on a model: Fault 4 on every call. */
   denyAccess(model: string, denied = true): void {
     if (denied) this.denied.add(model);
@@ -138,6 +145,7 @@ export class OdooSimulator {
     this.nextId.clear();
     this.denied.clear();
     this.pending = undefined;
+    this.flapping = undefined;
     this.delayMs = 0;
     this.calls.clear();
     const seed = (model: string, rows: Omit<Row, 'id'>[]) => rows.forEach((row) => this.insert(model, { ...row }));
@@ -188,6 +196,7 @@ export class OdooSimulator {
           throw fault(1, 'Traceback (most recent call last):\n  File "/odoo/service/model.py", line 133, in retrying\npsycopg2.errors.SerializationFailure: could not serialize access due to concurrent update');
         }
         xml = Serializer.serializeMethodResponse(this.dispatch(req.url!, method, params));
+        if (injected === 'lost-answer') return; // done, but the answer is lost on the way
       } catch (e) {
         xml = Serializer.serializeFault(e instanceof OdooFaultError ? e.fault : { faultCode: 1, faultString: `Traceback (most recent call last):\n${(e as Error).stack}\n${(e as Error).message}` });
       }
@@ -196,7 +205,10 @@ export class OdooSimulator {
   }
 
   private takeFault(): OdooFault | undefined {
-    if (!this.pending) return undefined;
+    if (!this.pending) {
+      const flap = this.flapping;
+      return flap && Math.random() < flap.probability ? flap.faults[Math.floor(Math.random() * flap.faults.length)] : undefined;
+    }
     const { fault: f } = this.pending;
     this.pending.remaining -= 1;
     if (this.pending.remaining <= 0) this.pending = undefined;

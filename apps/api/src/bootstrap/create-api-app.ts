@@ -13,9 +13,12 @@ import { mountSwagger } from './swagger.js';
 // Meta batches up to 1000 changes per delivery; leave room above Fastify's 1 MiB default.
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
+// The close waits for requests in flight (ShutdownState): give it longer than Fastify's 10 s plugin timeout.
+const adapter = () => new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf, pluginTimeout: 30_000 });
+
 /** The API as main.ts runs it and as the tests run it: same pipes, raw bodies, docs. */
 export async function createApiApp(loaded: LoadedConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(loaded), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf }), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(loaded), adapter(), {
     rawBody: true, // webhook signatures are over the exact bytes received
     bufferLogs: true,
   });

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiInternalServerErrorResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { PrismaClient, unappliedMigrationNames } from '@leadflow/db';
 import type { QueueName } from '@leadflow/queue';
 import { QUEUE_MAP } from '@leadflow/runtime';
@@ -56,6 +56,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers (restart it when this fails)', description: 'Checks nothing outside the process, so an outage of Postgres or Redis never gets healthy API processes restarted.' })
   @ApiOkResponse({ type: LivenessDto })
+  @ApiInternalServerErrorResponse({ description: 'Anything but 200 (or no answer): the process is broken and should be restarted.' })
   live(): LivenessDto {
     return { status: 'ok', uptime: Math.round(process.uptime() * 10) / 10 };
   }

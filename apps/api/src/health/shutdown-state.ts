@@ -22,11 +22,10 @@ export class ShutdownState implements OnModuleDestroy {
 
   /** Counts requests in flight and waits for them when the server closes. */
   attach(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async () => {
+    // Counted on the raw response, which also ends for streams (the event stream) that skip Fastify's onResponse.
+    fastify.addHook('onRequest', async (_req, reply) => {
       this.inFlight += 1;
-    });
-    fastify.addHook('onResponse', async () => {
-      this.inFlight -= 1;
+      reply.raw.once('close', () => (this.inFlight -= 1));
     });
     fastify.addHook('onSend', async (_req, reply, payload) => {
       if (this.draining) void reply.header('connection', 'close');

@@ -1,7 +1,8 @@
 import type { ActionExecutor, ActionOutcome, LeadForAction } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import type { ActionRun as ActionRunRow, PrismaClient } from '@leadflow/db';
+import { Prisma, type ActionRun as ActionRunRow, type PrismaClient } from '@leadflow/db';
 import { pickTemplateLanguage, templateBody, type WhatsAppClient } from '@leadflow/integration-whatsapp';
+import { IntegrationError } from '@leadflow/integration-common';
 import { leadContext } from './lead-context.js';
 
 /**
@@ -26,7 +27,21 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     const params = run.params as { template: string; language?: string };
     const { definition, params: bodyParams } = templateBody(this.config.templates, params.template, leadContext(lead));
     const language = params.language && definition.languages.includes(params.language) ? params.language : pickTemplateLanguage(definition, lead.language ?? undefined);
-    const { wamid } = await this.whatsapp.sendTemplate({ to: lead.phone ?? '', template: params.template, language, bodyParams });
+    // WhatsApp has no idempotency key: the send is marked first, so an attempt after a worker died
+    // mid-send (marked, no message stored) stops for a person instead of maybe messaging twice.
+    const marked = (run.result as { sending?: { generation: number } } | null)?.sending;
+    if (marked?.generation === run.generation) {
+      throw new IntegrationError('whatsapp', 'UNCERTAIN', 'the worker stopped while this message was being sent, so it may have reached the person: check the conversation, then retry the run if it did not');
+    }
+    await db.actionRun.update({ where: { id: run.id }, data: { result: { sending: { generation: run.generation, at: new Date().toISOString() } } } });
+    let wamid: string;
+    try {
+      ({ wamid } = await this.whatsapp.sendTemplate({ to: lead.phone ?? '', template: params.template, language, bodyParams }));
+    } catch (error) {
+      // Refused or unreachable: nothing was sent, a retry may send.
+      await db.actionRun.update({ where: { id: run.id }, data: { result: Prisma.DbNull } });
+      throw error;
+    }
     await db.whatsAppMessage.create({ data: { wamid, leadId: lead.id, actionRunId: run.id, generation: run.generation, to: lead.phone!, template: params.template, language } });
     return { externalId: wamid, result: { template: params.template, language, bodyParams } };
   }

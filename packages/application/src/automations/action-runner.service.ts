@@ -33,8 +33,9 @@ export class ActionRunner {
     private readonly metrics: Metrics,
   ) {
     this.executors = new Map(executors.map((e) => [e.type, e]));
-    // Long enough for any single attempt (each outside call times out at HTTP_TIMEOUT_MS).
-    this.leaseMs = Math.max(30_000, 3 * config.httpTimeoutMs);
+    // Long enough for any single attempt (each outside call times out at HTTP_TIMEOUT_MS), and no
+    // shorter than the queue's job lock, after which a dead worker's job is retried anyway.
+    this.leaseMs = Math.max(config.queue.lockMs, 3 * config.httpTimeoutMs);
   }
 
   async run(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string }> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ActionType, AutomationAction, AutomationTrigger, Condition } from '@leadflow/contracts';
-import { PrismaClient, type Automation as AutomationRow, type Prisma } from '@leadflow/db';
+import { Prisma, PrismaClient, type Automation as AutomationRow } from '@leadflow/db';
 import { evaluateConditions, DEFAULT_TIMEZONE } from '@leadflow/domain';
 import { ACTION_LIMITS, actionJobName, outboxMessage, OutboxRelay, type JobPayloads } from '@leadflow/queue';
 import { Clock } from '../clock.js';
@@ -107,7 +107,8 @@ export class AutomationDispatcher {
       if (run.status !== 'dead' && run.status !== 'failed') throw new ConflictError(`action run is ${run.status}; only failed or dead runs can be retried`);
       const again = await tx.actionRun.update({
         where: { id: runId },
-        data: { status: 'pending', attempts: 0, dispatch: { increment: 1 }, scheduledAt: this.clock.now(), leaseUntil: null, finishedAt: null },
+        // A person decided: an uncertain send (marked in result) is to be done again.
+        data: { status: 'pending', attempts: 0, dispatch: { increment: 1 }, scheduledAt: this.clock.now(), leaseUntil: null, finishedAt: null, result: Prisma.DbNull },
       });
       await queueRun(tx, again);
     });

@@ -1,9 +1,10 @@
 /**
  * Every connector maps its vendor's failures to one of these codes once; retry policy reads only
  * the code. TEMPORARY and RATE_LIMITED are worth retrying; the others need a person (a new token,
- * a fixed form) and then a replay.
+ * a fixed form) and then a replay. UNCERTAIN: an earlier attempt may have done it (a worker died
+ * mid-call to a system with no idempotency key), so a person checks before it is done again.
  */
-export type IntegrationErrorCode = 'TEMPORARY' | 'RATE_LIMITED' | 'AUTH' | 'INVALID' | 'NOT_FOUND';
+export type IntegrationErrorCode = 'TEMPORARY' | 'RATE_LIMITED' | 'AUTH' | 'INVALID' | 'NOT_FOUND' | 'UNCERTAIN';
 
 export class IntegrationError extends Error {
   constructor(

@@ -55,7 +55,7 @@ export class JobHandlerRegistry implements OnApplicationBootstrap, BeforeApplica
     for (const name of JOB_NAMES) {
       const queue = this.queues.get(JOB_QUEUE[name])!;
       await blockingClientReady(queue);
-      const concurrency = queueLimits(JOB_QUEUE[name]).concurrency ?? this.config.queue.concurrency;
+      const concurrency = queueLimits(JOB_QUEUE[name], this.config.queue.actionLimits).concurrency ?? this.config.queue.concurrency;
       queue.process(name, concurrency, this.observed(JOB_QUEUE[name], name, handlers.get(name)![0]!)).catch((error: unknown) => {
         // Bull ends its processing loop by rejecting when the queue closes; only other ends are news.
         if (!(queue as Queue & { closing?: unknown }).closing) this.logger.error(`processing of ${name} stopped: ${String(error)}`);

@@ -1,0 +1,180 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { fakeSnapchatLead } from '@leadflow/simulators';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { branch, create, employee, rule, team } from '../support/organisation.js';
+import { call, startStack, type Stack, type StackOptions } from '../support/stack.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/test-database.js';
+import { waitFor } from '../support/wait-for.js';
+
+// What the service survives, each with real Postgres, Redis, Bull and the connector simulators:
+// the queue going away mid-load, Postgres restarting, a worker killed mid-job, a flapping Odoo.
+let stack: Stack | undefined;
+let proxy: TcpProxy | undefined;
+afterEach(async () => {
+  proxy?.restore();
+  await stack?.stop();
+  await proxy?.stop();
+  stack = proxy = undefined;
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const FAN_OUT = [
+  { key: 'odoo', type: 'odoo.sync_lead', params: {} },
+  { key: 'whatsapp', type: 'whatsapp.send_template', params: { template: 'lead_welcome' } },
+];
+
+async function stackWithFanOut(options: StackOptions = {}) {
+  // A dead worker's job is picked up after the job lock: 2 s here instead of 30.
+  const s = await startStack({ ...options, env: { JOB_LOCK_MS: '2000', SCHEDULER_INTERVAL_MS: '200', ...options.env } });
+  const hq = await branch(s, 'HQ');
+  const desk = await team(s, hq.id, 'Desk', { odooTeamId: 2 });
+  await employee(s, desk.id, 'Sara', { odooUserId: 5 });
+  await rule(s, { name: 'All', isDefault: true, teamId: desk.id });
+  await create(s, '/crm/automations', { name: 'Fan out', trigger: 'lead.created', actions: FAN_OUT });
+  return s;
+}
+
+let people = 0;
+const newLead = () => {
+  people += 1;
+  return { ...fakeSnapchatLead(), phone_number: `+9665830${String(people).padStart(5, '0')}`, email: `fault${people}@example.com` };
+};
+
+/** A platform: delivers, and delivers again (a while later) whatever was not answered 200. */
+async function deliverUntilAccepted(s: Stack, payload: ReturnType<typeof newLead>, answers: number[]) {
+  for (;;) {
+    const status = await s.sender
+      .snapchat(payload)
+      .then((r) => r.status)
+      .catch(() => 0);
+    answers.push(status);
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** Every lead has exactly one run of each fan-out action, all done; Odoo and WhatsApp got each once. */
+async function expectEachLeadHandledOnce(s: Stack, count: number) {
+  await waitFor(() => s.prisma.lead.count(), (n) => n === count, { timeoutMs: 30_000, what: `${count} leads` });
+  const leads = await s.prisma.lead.findMany();
+  const byStatus = () => s.prisma.actionRun.groupBy({ by: ['status'], _count: { _all: true } }).then((g) => Object.fromEntries(g.map((x) => [x.status, x._count._all])));
+  await waitFor(byStatus, (c) => c.done === count * FAN_OUT.length && Object.keys(c).length === 1, { timeoutMs: 40_000, what: 'every run done' });
+  const runs = await s.prisma.actionRun.findMany();
+  for (const lead of leads) expect(runs.filter((r) => r.leadId === lead.id).map((r) => r.actionKey).sort()).toEqual(['odoo', 'whatsapp']);
+  const odooRefs = s.odoo.records('crm.lead').map((r) => String(r.description).match(/LeadFlow ref ([0-9a-f-]{36})/)?.[1]);
+  expect(odooRefs.sort()).toEqual(leads.map((l) => l.id).sort());
+  const recipients = s.simulator.whatsappMessages.map((m) => m.to.replace('+', '')).sort();
+  expect(recipients).toEqual(leads.map((l) => l.phone!.replace('+', '')).sort());
+}
+
+describe('Redis killed mid-load and back', () => {
+  it('turns every accepted webhook into exactly one lead and one run of each action', async () => {
+    const target = new URL(TEST_REDIS_URL);
+    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const port = await proxy.start();
+    stack = await stackWithFanOut({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    const s = stack;
+    const answers: number[] = [];
+    const sending = (async () => {
+      for (let i = 0; i < 24; i++) {
+        await deliverUntilAccepted(s, newLead(), answers);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await waitFor(() => s.prisma.actionRun.count({ where: { status: 'done' } }), (n) => n >= 4, { what: 'work under way' });
+    proxy.cut();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    proxy.restore();
+    await sending;
+    expect(answers.filter((a) => a !== 200)).toEqual([]); // Redis is not needed to accept a webhook
+    await expectEachLeadHandledOnce(s, 24);
+  }, 90_000);
+});
+
+describe('Postgres restarted during load', () => {
+  it('answers 503 while it is down, recovers by itself, and loses nothing it accepted', async () => {
+    const server = new URL(TEST_POSTGRES_URL);
+    proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    const port = await proxy.start();
+    // The service (API, worker) reaches the same database through the proxy.
+    const through = (url: string) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
+    stack = await stackWithFanOut({ databaseUrlFor: through });
+    const s = stack;
+    const answers: number[] = [];
+    const sending = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await deliverUntilAccepted(s, newLead(), answers);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await waitFor(() => s.prisma.lead.count(), (n) => n >= 3, { what: 'work under way' });
+    proxy.cut();
+    const down = await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 503, { what: 'readiness to see Postgres down' });
+    expect(down.body).toMatchObject({ postgres: 'down' });
+    await waitFor(async () => answers, (a) => a.includes(503), { what: 'a webhook answered 503' });
+    proxy.restore();
+    await sending;
+    expect(answers.filter((a) => a !== 200 && a !== 503)).toEqual([]); // never a 500, never a lost connection
+    await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 200, { what: 'readiness back' });
+    await expectEachLeadHandledOnce(s, 20);
+  }, 90_000);
+});
+
+describe('a flapping Odoo', () => {
+  it('finishes every run, each Odoo lead created once, while half the calls fail, time out or lose their answer', async () => {
+    stack = await stackWithFanOut();
+    stack.odoo.flap(0.5);
+    for (let i = 0; i < 8; i++) await stack.sender.snapchat(newLead());
+    // Each run has eight attempts; with half the calls failing some still run out: those are retried by hand, as ops would.
+    const s = stack;
+    await waitFor(
+      async () => {
+        for (const run of await s.prisma.actionRun.findMany({ where: { status: 'dead' }, select: { id: true } })) await call(s, 'POST', `/crm/action-runs/${run.id}/retry`, { headers: s.auth });
+        return s.prisma.actionRun.count({ where: { status: 'done' } });
+      },
+      (n) => n === 8 * FAN_OUT.length,
+      { timeoutMs: 60_000, what: 'every run done through the flapping' },
+    );
+    stack.odoo.flap(0);
+    await expectEachLeadHandledOnce(stack, 8);
+  }, 90_000);
+});
+
+describe('a worker SIGKILLed mid-job', () => {
+  function runWorker(s: Stack): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['apps/worker/dist/main.js'], { env: { ...process.env, ...s.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('worker started')) resolve(child);
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-2000)}`)));
+    });
+  }
+
+  it('has its stalled runs picked up by the next worker, with nothing done twice', async () => {
+    stack = await stackWithFanOut({ worker: false });
+    const s = stack;
+    s.odoo.slowDown(120);
+    let worker = await runWorker(s);
+    for (let i = 0; i < 16; i++) await s.sender.snapchat(newLead());
+    const odooRuns = () => s.prisma.actionRun.findMany({ where: { actionKey: 'odoo' }, select: { status: true } });
+    await waitFor(odooRuns, (runs) => runs.filter((r) => r.status === 'done').length >= 3 && runs.some((r) => r.status === 'running'), { what: 'Odoo runs under way' });
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    const orphaned = await s.prisma.actionRun.count({ where: { status: 'running' } });
+    expect(orphaned).toBeGreaterThan(0);
+    s.odoo.slowDown(0);
+    worker = await runWorker(s);
+    try {
+      await expectEachLeadHandledOnce(s, 16);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    }
+  }, 90_000);
+});
