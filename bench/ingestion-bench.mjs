@@ -2,7 +2,8 @@
 // Ingestion: signed Meta webhooks over N connections for a fixed time against (1) the real API
 // (Postgres + Redis: verify, store delivery + event + outbox row, relay to Bull) and (2) a bare
 // Node `http` server that verifies the signature and does one idempotent insert. Prints
-// requests/s, p50/p99 latency, non-2xx, the ratio, and counts the rows afterwards (zero loss).
+// requests/s, p50/p99 latency, non-2xx, the ratio, and counts the rows afterwards: every 2xx must
+// have its row (a few more rows than 2xx are requests still in flight when the clock stopped).
 //
 //   pnpm bench:ingestion [--connections 50] [--duration 20] [--warmup 3]
 import autocannon from 'autocannon';
@@ -44,7 +45,7 @@ async function load(url, prefix, seconds) {
 }
 
 const print = (name, r, rows) =>
-  console.log(`  ${name.padEnd(12)} ${fmt(r.rps).padStart(7)} req/s   p50 ${fmt(r.p50, 1).padStart(6)} ms   p99 ${fmt(r.p99, 1).padStart(6)} ms   2xx ${fmt(r.ok)}   non-2xx ${r.non2xx}   errors ${r.errors}   rows ${fmt(rows)} ${rows === r.ok ? '(= 2xx: none lost)' : '(≠ 2xx!)'}`);
+  console.log(`  ${name.padEnd(12)} ${fmt(r.rps).padStart(7)} req/s   p50 ${fmt(r.p50, 1).padStart(6)} ms   p99 ${fmt(r.p99, 1).padStart(6)} ms   2xx ${fmt(r.ok)}   non-2xx ${r.non2xx}   errors ${r.errors}   rows ${fmt(rows)} ${rows >= r.ok ? '(≥ 2xx: none lost)' : `(${fmt(r.ok - rows)} LOST)`}`);
 
 console.log(`ingestion benchmark — ${CONNECTIONS} connections, ${DURATION} s per target (after ${WARMUP} s warm-up), Node ${process.version}`);
 const url = await freshDatabase('leadflow_bench_ingest');
@@ -66,15 +67,20 @@ const api = await startProcess(
   httpReady('http://127.0.0.1:3199/health/ready'),
 );
 await load('http://127.0.0.1:3199/webhooks/meta', 'warm-api', WARMUP);
+// The API's memory through the run (it should level off, not climb).
+const rss = [api.rssMb()];
+const sampler = setInterval(() => rss.push(api.rssMb()), Math.max(1000, (DURATION * 1000) / 10));
 const apiResult = await load('http://127.0.0.1:3199/webhooks/meta', 'api', DURATION);
+clearInterval(sampler);
 await sleep(500);
 const apiRows = Number((await db.query("SELECT count(*) FROM inbound_event WHERE external_id LIKE 'api-%'")).rows[0].count);
-const apiRss = api.rssMb();
+rss.push(api.rssMb());
 await api.stop();
 await db.end();
 
 print('bare http', bareResult, bareRows);
 print('LeadFlow API', apiResult, apiRows);
 const ratio = apiResult.rps / bareResult.rps;
-console.log(`  ratio        ${fmt(ratio * 100, 1)}% of the bare server's throughput (target ≥ 70%), API p99 ${fmt(apiResult.p99, 1)} ms (target ≤ 100 ms), API RSS ${apiRss} MiB`);
+console.log(`  ratio        ${fmt(ratio * 100, 1)}% of the bare server's throughput (target ≥ 70%), API p99 ${fmt(apiResult.p99, 1)} ms (target ≤ 100 ms)`);
+console.log(`  API RSS      ${rss.join(' → ')} MiB over ${fmt(apiResult.ok)} webhooks`);
 process.exit(0);

@@ -6,6 +6,7 @@
 //
 //   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--limits lifted|default]
 //   pnpm bench:memory   (the same with 100,000 leads and 10 RSS samples)
+//   --profile           also writes a CPU profile of the worker to .tmp/profiles
 //
 // --limits default keeps the built-in per-connector rates (Odoo 10/s, email 10/s…), which bound
 // throughput by design; `lifted` (the default here) raises them through ACTION_LIMITS, as an
@@ -51,7 +52,9 @@ const env = {
 };
 const simulator = await startProcess('simulators', 'packages/simulators/dist/simulator.cli.js', env, async (out) => out().includes('SMTP simulator'));
 const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`));
-const worker = await startProcess('worker', 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'));
+// --profile: a CPU profile of the worker (where a lead's time goes), written when it stops.
+const profile = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
+const worker = await startProcess('worker', 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile);
 
 const samples = [];
 const sample = (label) => samples.push({ label, api: api.rssMb(), worker: worker.rssMb() });

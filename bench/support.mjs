@@ -27,8 +27,8 @@ export async function freshDatabase(name) {
 }
 
 /** Starts a node process of the service (or a helper) and resolves once `ready()` says so. */
-export async function startProcess(name, entry, env, ready) {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(name, entry, env, ready, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));

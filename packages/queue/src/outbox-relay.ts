@@ -13,6 +13,9 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How long a nudge waits for other writes to join its pass. */
+const COALESCE_MS = 5;
+
 interface OutboxRow {
   id: bigint;
   queue: string;
@@ -58,7 +61,10 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.draining = this.drain()
+    // Under load, writes nudge continuously: a short pause lets one pass carry many rows (one
+    // transaction and one Redis round trip for all of them) instead of a pass per row.
+    this.draining = new Promise((resolve) => setTimeout(resolve, COALESCE_MS))
+      .then(() => this.drain())
       .then(() => undefined, (error: unknown) => this.options.onError?.(error))
       .finally(() => {
         this.draining = undefined;

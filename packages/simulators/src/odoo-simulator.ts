@@ -151,7 +151,7 @@ export class OdooSimulator {
     const seed = (model: string, rows: Omit<Row, 'id'>[]) => rows.forEach((row) => this.insert(model, { ...row }));
     seed('res.users', [{ name: 'Administrator', login: 'admin' }, { name: 'CRM bot', login: this.options.login }]);
     for (let i = 3; i <= 16; i++) seed('res.users', [{ name: `Salesperson ${i}`, login: `sales${i}@demo.leadflow` }]);
-    seed('crm.team', [{ name: 'Sales' }, { name: 'Riyadh Villas' }, { name: 'Jeddah Apartments' }, { name: 'Dubai Desk' }]);
+    seed('crm.team', [{ name: 'Sales' }, { name: 'Riyadh Villas' }, { name: 'Jeddah Apartments' }, { name: 'Dubai Desk' }, { name: 'Riyadh Land' }]); // the demo organisation's odooTeamId 1–5
     seed('crm.stage', [
       { name: 'New', sequence: 1, fold: false, is_won: false },
       { name: 'Qualified', sequence: 2, fold: false, is_won: false },
