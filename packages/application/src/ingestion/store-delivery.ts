@@ -29,31 +29,53 @@ export interface IncomingDelivery {
  * notifications were new.
  */
 export async function storeDelivery(prisma: PrismaClient, delivery: IncomingDelivery): Promise<number> {
-  const unique = new Map(delivery.notifications.map((n) => [n.externalId, n]));
-  const events = [...unique.values()].map((n) => {
-    const id = randomUUID();
-    return { id, external_id: n.externalId, payload: n.payload, job_id: normalizeLeadJobId(id), job_payload: { inboundEventId: id } };
-  });
-  const sha256 = createHash('sha256').update(delivery.rawBody).digest('hex');
-  const [row] = await prisma.$queryRaw<{ accepted: number }[]>`
-    WITH delivery AS (
+  return (await storeDeliveries(prisma, [delivery]))[0]!;
+}
+
+/**
+ * Stores several deliveries in one statement (one commit for all: the webhook path groups the
+ * deliveries of a few milliseconds). All are stored or none is. Returns, per delivery, how many of
+ * its notifications were new.
+ */
+export async function storeDeliveries(prisma: PrismaClient, deliveries: IncomingDelivery[]): Promise<number[]> {
+  // The same body twice in one batch is one delivery (a row may be upserted once per statement).
+  const keyOf = (d: IncomingDelivery) => `${d.platform}:${createHash('sha256').update(d.rawBody).digest('hex')}`;
+  const keys = deliveries.map(keyOf);
+  const firstOf = new Map<string, number>();
+  keys.forEach((key, i) => firstOf.has(key) || firstOf.set(key, i));
+  const distinct = [...firstOf.values()];
+  const events = deliveries.flatMap((delivery, idx) =>
+    [...new Map(delivery.notifications.map((n) => [n.externalId, n])).values()].map((n) => {
+      const id = randomUUID();
+      return { idx, delivery: firstOf.get(keys[idx]!)!, id, external_id: n.externalId, payload: n.payload, job_id: normalizeLeadJobId(id), job_payload: { inboundEventId: id } };
+    }),
+  );
+  const rows = await prisma.$queryRaw<{ idx: number; accepted: number }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${distinct}::int[], ${distinct.map((i) => deliveries[i]!.platform)}::"Platform"[], ${distinct.map((i) => keys[i]!.slice(keys[i]!.indexOf(':') + 1))}::text[],
+                           ${distinct.map((i) => deliveries[i]!.rawBody.toString('utf8'))}::text[], ${distinct.map((i) => JSON.stringify(deliveries[i]!.headers))}::jsonb[])
+        AS d(idx, platform, sha, raw, headers)
+    ), delivery AS (
       INSERT INTO webhook_delivery (platform, body_sha256, raw_body, headers)
-      VALUES (${delivery.platform}::"Platform", ${sha256}, ${delivery.rawBody.toString('utf8')}, ${JSON.stringify(delivery.headers)}::jsonb)
+      SELECT platform, sha, raw, headers FROM input ORDER BY idx
       ON CONFLICT (platform, body_sha256) DO UPDATE SET redelivery_count = webhook_delivery.redelivery_count + 1
-      RETURNING id
+      RETURNING id, platform, body_sha256
     ), incoming AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(events, withoutNul)}::jsonb)
-        AS e(id uuid, external_id text, payload jsonb, job_id text, job_payload jsonb)
+        AS e(idx int, delivery int, id uuid, external_id text, payload jsonb, job_id text, job_payload jsonb)
     ), stored AS (
       INSERT INTO inbound_event (id, platform, external_id, delivery_id, payload)
-      SELECT i.id, ${delivery.platform}::"Platform", i.external_id, d.id, i.payload FROM incoming i CROSS JOIN delivery d
+      SELECT e.id, i.platform, e.external_id, d.id, e.payload
+      FROM incoming e JOIN input i ON i.idx = e.delivery JOIN delivery d ON d.platform = i.platform AND d.body_sha256 = i.sha
+      ORDER BY e.idx
       ON CONFLICT (platform, external_id) DO NOTHING
       RETURNING id
     ), queued AS (
       INSERT INTO outbox_message (queue, job_name, job_id, payload)
-      SELECT ${JOB_QUEUE['normalize-lead']}, 'normalize-lead', i.job_id, i.job_payload FROM incoming i JOIN stored s ON s.id = i.id
-      RETURNING id
+      SELECT ${JOB_QUEUE['normalize-lead']}, 'normalize-lead', e.job_id, e.job_payload FROM incoming e JOIN stored s ON s.id = e.id
+      RETURNING job_id
     )
-    SELECT (SELECT count(*) FROM queued)::int AS accepted`;
-  return row!.accepted;
+    SELECT e.idx, count(*)::int AS accepted FROM queued q JOIN incoming e ON e.job_id = q.job_id GROUP BY e.idx`;
+  const accepted = new Map(rows.map((r) => [Number(r.idx), r.accepted]));
+  return deliveries.map((_, i) => accepted.get(i) ?? 0);
 }
