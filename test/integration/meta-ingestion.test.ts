@@ -135,6 +135,22 @@ describe('Meta lead webhook', () => {
     expect(stack.simulator.calls.meta).toBeGreaterThan(0);
   });
 
+  it('keeps one of each when the same lead arrives in several deliveries at the same moment (written together)', async () => {
+    const sim = fakeMetaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    const body = metaDelivery([sim.change]);
+    const other = fakeMetaLead();
+    stack.simulator.addMetaLead(other.lead, other.form);
+    // Concurrent deliveries share one statement: the same bytes twice, a re-batch, and another lead.
+    const answers = await Promise.all([stack.sender.meta(body), stack.sender.meta(body), stack.sender.meta(metaDelivery([sim.change, other.change])), stack.sender.meta(metaDelivery([other.change]))]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const acks = answers.map((a) => a.body as { accepted: number; duplicates: number });
+    expect(acks.reduce((n, a) => n + a.accepted, 0)).toBe(2);
+    expect(acks.reduce((n, a) => n + a.duplicates, 0)).toBe(3);
+    expect(await stack.prisma.inboundEvent.count({ where: { externalId: { in: [sim.lead.id, other.lead.id] } } })).toBe(2);
+    await waitFor(() => stack.prisma.lead.count({ where: { platformLeadId: { in: [sim.lead.id, other.lead.id] } } }), (n) => n === 2, { what: 'the two leads' });
+  });
+
   it('refuses a forged or missing signature and stores nothing', async () => {
     const before = await counts();
     const raw = JSON.stringify(metaDelivery([fakeMetaLead().change]));
