@@ -70,7 +70,8 @@ export function loggerParams(config: AppConfig, app: 'api' | 'worker'): Params {
       genReqId: requestIdOf,
       redact: {
         paths: [...REDACTED_PATHS, ...PERSONAL_PATHS],
-        censor: (value, path) => (REDACTED_PATHS.includes(path.join('.')) || path[0] === 'req' ? '[Redacted]' : maskValue(value)),
+        // Secrets (the request's headers) go; personal values are masked, keeping their shape.
+        censor: (value, path) => (path[0] === 'req' ? '[Redacted]' : maskValue(value)),
       },
       hooks: {
         // Message text: error messages of outside systems quote numbers and addresses.
