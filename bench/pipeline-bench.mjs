@@ -4,7 +4,7 @@
 // template, email, sheet row) against the local simulators (separate process). Prints leads/s and
 // p50/p95 webhook-to-all-actions-done latency, and the RSS of API and worker as the leads go by.
 //
-//   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--limits lifted|default]
+//   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--workers 1] [--limits lifted|default]
 //   pnpm bench:memory   (the same with 100,000 leads and 10 RSS samples)
 //   --profile           also writes a CPU profile of the worker to .tmp/profiles
 //
@@ -23,12 +23,13 @@ const LEADS = Number(arg('leads', 3000));
 const CONCURRENCY = Number(arg('concurrency', 32));
 const SAMPLES = Number(arg('samples', 5));
 const LIMITS = arg('limits', 'lifted');
+const WORKERS = Number(arg('workers', 1));
 const FAN_OUT = ['odoo-lead', 'odoo-activity', 'whatsapp-welcome', 'welcome-email', 'sheet-row'];
 const SECRET = 'bench-snapchat-secret';
 const PORT = 3299;
 const LIFTED = Object.fromEntries(['odoo.sync_lead', 'odoo.create_activity', 'whatsapp.send_template', 'email.send', 'sheets.append_row', 'notify.user'].map((type) => [type, { concurrency: 32, ratePerSecond: 10_000 }]));
 
-console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${CONCURRENCY} webhooks in flight, connector limits ${LIMITS}, Node ${process.version}`);
+console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${CONCURRENCY} webhooks in flight, ${WORKERS} worker process(es), connector limits ${LIMITS}, Node ${process.version}`);
 const url = await freshDatabase('leadflow_bench_pipeline');
 const seeding = createPrismaClient(url, { poolSize: 2 });
 await seedDemoOrganisation(seeding);
@@ -54,7 +55,9 @@ const simulator = await startProcess('simulators', 'packages/simulators/dist/sim
 const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`));
 // --profile: a CPU profile of the worker (where a lead's time goes), written when it stops.
 const profile = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
-const worker = await startProcess('worker', 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile);
+const workers = [];
+for (let i = 0; i < WORKERS; i++) workers.push(await startProcess(`worker ${i + 1}`, 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile));
+const worker = { rssMb: () => workers.map((w) => w.rssMb()).join('+'), stop: () => Promise.all(workers.map((w) => w.stop())) };
 
 const samples = [];
 const sample = (label) => samples.push({ label, api: api.rssMb(), worker: worker.rssMb() });
