@@ -117,8 +117,9 @@ describe('graceful shutdown', () => {
     const inFlight = sender.snapchat(payload);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const closing = app.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await expect(fetch(`${url}/health`)).rejects.toThrow(); // no new connections
+    // No new connections, while the request in flight is still held.
+    await waitFor(() => fetch(`${url}/health`).then(() => 'served', () => 'refused'), (answer) => answer === 'refused', { what: 'new connections to be refused' });
+    expect(await stack.prisma.inboundEvent.count({ where: { externalId: payload.lead_id } })).toBe(0);
     await holder.query('COMMIT');
     await holder.end();
     expect((await inFlight).status).toBe(200);
