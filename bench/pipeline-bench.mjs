@@ -85,9 +85,12 @@ const sentSeconds = (Date.now() - started) / 1000;
 // Wait for every lead's five fan-out actions to be done (or dead).
 const expected = LEADS * FAN_OUT.length;
 let progress;
+let nextSample = 1;
 for (;;) {
   progress = (await db.query(`SELECT count(*) FILTER (WHERE status IN ('done', 'dead'))::int AS finished, count(*) FILTER (WHERE status = 'dead')::int AS dead, count(*)::int AS total FROM action_run WHERE action_key = ANY($1)`, [FAN_OUT])).rows[0];
   if (progress.finished >= expected) break;
+  // RSS as the work gets done too (sending is quick; processing is where memory could creep).
+  while (SAMPLES > 0 && progress.finished >= (nextSample * expected) / SAMPLES) sample(`${fmt(Math.floor((nextSample++ * LEADS) / SAMPLES))} done`);
   await sleep(500);
 }
 sample('all done');
