@@ -159,7 +159,7 @@ describe('a worker SIGKILLed mid-job', () => {
   it('has its stalled runs picked up by the next worker, with nothing done twice', async () => {
     stack = await stackWithFanOut({ worker: false });
     const s = stack;
-    s.odoo.slowDown(120);
+    s.odoo.slowDown(300); // each Odoo call (the client gives up at 1 s): a run takes over a second, so the kill lands mid-run
     let worker = await runWorker(s);
     for (let i = 0; i < 16; i++) await s.sender.snapchat(newLead());
     const odooRuns = () => s.prisma.actionRun.findMany({ where: { actionKey: 'odoo' }, select: { status: true } });

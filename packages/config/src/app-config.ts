@@ -1,3 +1,4 @@
+import { ACTION_TYPES } from '@leadflow/contracts';
 import { z } from 'zod';
 import { VARIABLES, type VariableName, type VariableSpec } from './variables.js';
 
@@ -105,7 +106,7 @@ const schema = z.object({
   JOB_ATTEMPTS: integer(1, 100),
   ACTION_LIMITS: jsonOf(
     z.partialRecord(
-      z.enum(['notify.user', 'odoo.sync_lead', 'odoo.create_activity', 'whatsapp.send_template', 'email.send', 'sheets.append_row']),
+      z.enum(ACTION_TYPES),
       z.object({ concurrency: z.number().int().min(1).max(1000).optional(), ratePerSecond: z.number().int().min(1).max(100_000).optional() }).strict(),
     ),
   ),

@@ -3,6 +3,7 @@ import { storeDeliveries, type IncomingDelivery } from '@leadflow/application';
 import type { WebhookAck } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
 import { OutboxRelay } from '@leadflow/queue';
+import { Metrics } from '@leadflow/runtime';
 
 /** Deliveries arriving within this long share one statement and one commit (group commit). */
 const GROUP_WINDOW_MS = 2;
@@ -29,6 +30,7 @@ export class WebhookIntakeService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
   ) {}
 
   async store(delivery: IncomingDelivery): Promise<WebhookAck> {
@@ -41,7 +43,9 @@ export class WebhookIntakeService {
       throw new ServiceUnavailableException('the delivery could not be stored; retry later');
     }
     if (accepted > 0) this.relay.nudge();
-    return { accepted, duplicates: delivery.notifications.length - accepted };
+    const duplicates = delivery.notifications.length - accepted;
+    this.metrics.webhookDeliveries.inc({ platform: delivery.platform, outcome: accepted === 0 && duplicates > 0 ? 'duplicate' : 'accepted' });
+    return { accepted, duplicates };
   }
 
   private enqueue(delivery: IncomingDelivery): Promise<number> {

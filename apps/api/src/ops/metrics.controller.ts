@@ -8,6 +8,7 @@ import { APP_CONFIG, MetricsPublisher, QUEUE_MAP } from '@leadflow/runtime';
 import type { Queue } from 'bull';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
+import { bearerToken } from '../auth/bearer.js';
 import { Public } from '../auth/public.decorator.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -60,7 +61,7 @@ export class MetricsController {
   @Get()
   async scrape(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const token = this.config.metricsToken;
-    if (token && !safeEqual(/^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '', token)) throw new UnauthorizedException('Authorization: Bearer <METRICS_TOKEN> is required');
+    if (token && !safeEqual(bearerToken(req.headers.authorization) ?? '', token)) throw new UnauthorizedException('Authorization: Bearer <METRICS_TOKEN> is required');
     const { contentType, body } = await this.publisher.exposition(this.live);
     await reply.header('content-type', contentType).send(body);
   }

@@ -7,6 +7,7 @@ import { QUEUE_MAP } from '@leadflow/runtime';
 import type { Queue } from 'bull';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard } from '../auth/auth.guard.js';
+import { bearerToken } from '../auth/bearer.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -16,10 +17,9 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * of the board, which a Bearer header cannot do.
  */
 function credentialOf(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  const bearer = bearerToken(req.headers.authorization);
   if (bearer) return bearer;
-  const basic = /^Basic\s+(\S+)\s*$/i.exec(header)?.[1];
+  const basic = /^Basic\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
   if (!basic) return undefined;
   const decoded = Buffer.from(basic, 'base64').toString('utf8');
   const password = decoded.slice(decoded.indexOf(':') + 1);

@@ -38,21 +38,25 @@ export async function storeDelivery(prisma: PrismaClient, delivery: IncomingDeli
  * its notifications were new.
  */
 export async function storeDeliveries(prisma: PrismaClient, deliveries: IncomingDelivery[]): Promise<number[]> {
-  // The same body twice in one batch is one delivery (a row may be upserted once per statement).
-  const keyOf = (d: IncomingDelivery) => `${d.platform}:${createHash('sha256').update(d.rawBody).digest('hex')}`;
-  const keys = deliveries.map(keyOf);
+  const shas = deliveries.map((d) => createHash('sha256').update(d.rawBody).digest('hex'));
+  // The same body twice in one batch is one delivery (a row may be upserted once per statement):
+  // each delivery's events hang on the first of its twins.
   const firstOf = new Map<string, number>();
-  keys.forEach((key, i) => firstOf.has(key) || firstOf.set(key, i));
+  const twinOf = deliveries.map((d, i) => {
+    const key = `${d.platform}:${shas[i]}`;
+    if (!firstOf.has(key)) firstOf.set(key, i);
+    return firstOf.get(key)!;
+  });
   const distinct = [...firstOf.values()];
   const events = deliveries.flatMap((delivery, idx) =>
     [...new Map(delivery.notifications.map((n) => [n.externalId, n])).values()].map((n) => {
       const id = randomUUID();
-      return { idx, delivery: firstOf.get(keys[idx]!)!, id, external_id: n.externalId, payload: n.payload, job_id: normalizeLeadJobId(id), job_payload: { inboundEventId: id } };
+      return { idx, delivery: twinOf[idx], id, external_id: n.externalId, payload: n.payload, job_id: normalizeLeadJobId(id), job_payload: { inboundEventId: id } };
     }),
   );
   const rows = await prisma.$queryRaw<{ idx: number; accepted: number }[]>`
     WITH input AS (
-      SELECT * FROM unnest(${distinct}::int[], ${distinct.map((i) => deliveries[i]!.platform)}::"Platform"[], ${distinct.map((i) => keys[i]!.slice(keys[i]!.indexOf(':') + 1))}::text[],
+      SELECT * FROM unnest(${distinct}::int[], ${distinct.map((i) => deliveries[i]!.platform)}::"Platform"[], ${distinct.map((i) => shas[i])}::text[],
                            ${distinct.map((i) => deliveries[i]!.rawBody.toString('utf8'))}::text[], ${distinct.map((i) => JSON.stringify(deliveries[i]!.headers))}::jsonb[])
         AS d(idx, platform, sha, raw, headers)
     ), delivery AS (

@@ -105,7 +105,7 @@ export class OdooChanges {
       if (pushOurs) await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId: lead.id, status: lead.status }, `sync-status:${lead.id}:odoo-kept:${record.writeDate.getTime()}`) });
       return result;
     });
-    if (outcome.lead === 'found' && (outcome.status || outcome.assignee === 'applied' || outcome.assignee === 'kept_ours')) this.relay.nudge();
+    if (outcome.lead === 'found') this.relay.nudge(); // whatever it queued (automations, a write back); cheap when nothing
     return outcome;
   }
 

@@ -72,7 +72,7 @@ export class JobHandlerRegistry implements OnApplicationBootstrap, BeforeApplica
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
-    const queues = [...new Set(this.queues.values())];
+    const queues = [...this.queues.values()];
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.all(queues.map((queue) => queue.pause(true, false).catch(() => undefined))).then(() => true),
