@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ACTION_EXECUTORS, NotifyUserExecutor, rememberOdooState, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
+import { ACTION_EXECUTORS, LEAD_FOR_ACTION, NotifyUserExecutor, rememberOdooState, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import { ACTION_TYPES } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
@@ -65,7 +65,7 @@ export class StatusSyncProcessor {
 
   @OnJob('sync-status')
   async run(job: Job<JobPayloads['sync-status']>): Promise<string> {
-    const lead = await this.prisma.lead.findUnique({ where: { id: job.data.leadId }, include: { assignee: true, team: true, branch: true } });
+    const lead = await this.prisma.lead.findUnique({ where: { id: job.data.leadId }, include: LEAD_FOR_ACTION });
     if (!lead) return 'lead gone';
     const done: string[] = [];
     // A change read from Odoo is not written back to it (no echo); the sheet still follows.

@@ -4,6 +4,8 @@ import { IntegrationError } from '@leadflow/integration-common';
 
 /** The lead as an action sees it: with its owner, team and branch. */
 export type LeadForAction = LeadRow & { assignee: Employee | null; team: Team | null; branch: Branch | null };
+/** The `include` that reads a lead as an action sees it (one joined query). */
+export const LEAD_FOR_ACTION = { assignee: true, team: true, branch: true } as const;
 
 export interface ActionOutcome {
   /** What the outside system created (Odoo lead id, WhatsApp message id, notification id…). */

@@ -9,10 +9,12 @@ import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { recordTimeline } from '../leads/timeline.js';
 import { alertAdmins, credentialsAlert } from '../notifications/notifier.js';
-import { ACTION_EXECUTORS, UnavailableConnector, type ActionExecutor } from './action-executor.js';
+import { ACTION_EXECUTORS, LEAD_FOR_ACTION, UnavailableConnector, type ActionExecutor, type ActionOutcome, type LeadForAction } from './action-executor.js';
 import { actionRunJobId } from './automation-dispatcher.service.js';
 
 export type RunOutcome = 'done' | 'skipped' | 'retry' | 'dead';
+
+type ClaimedRun = ActionRunRow & { lead: LeadForAction };
 
 /**
  * Executes one action run: claims it (an atomic status change, so a job delivered twice runs it
@@ -45,24 +47,16 @@ export class ActionRunner {
   }
 
   private async attempt(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string; type?: string }> {
-    const run = await this.claim(job);
-    if (!run) return { outcome: 'skipped' };
-    const lead = await this.prisma.lead.findUnique({ where: { id: run.leadId }, include: { assignee: true, team: true, branch: true } });
+    const claimed = await this.claim(job);
+    if (!claimed) return { outcome: 'skipped' };
+    const { lead, ...run } = claimed;
     const executor = this.executors.get(run.actionType) ?? new UnavailableConnector(run.actionType as never);
     try {
       if (!lead) throw new NotFoundError(`lead ${run.leadId} no longer exists`);
       // The connector's call, timed per connector (notify.user is our own: not an outside call).
       const connector = run.actionType.split('.')[0]!;
       const outcome = connector === 'notify' ? await executor.execute(run, lead, this.prisma) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.prisma));
-      await this.prisma.$transaction(async (tx) => {
-        const { count } = await tx.actionRun.updateMany({
-          where: { id: run.id, dispatch: run.dispatch, status: 'running' },
-          data: { status: 'done', externalId: outcome.externalId ?? null, result: outcome.result as object | undefined, finishedAt: this.clock.now(), lastError: null, leaseUntil: null },
-        });
-        if (count) {
-          await recordTimeline(tx, [{ leadId: run.leadId, type: 'action_done', payload: { actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId } }]);
-        }
-      });
+      await this.finish(run, outcome);
       return { outcome: 'done', type: run.actionType };
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
@@ -112,13 +106,33 @@ export class ActionRunner {
     return runs;
   }
 
-  private async claim(job: ActionJobPayload): Promise<ActionRunRow | undefined> {
+  /** The run, if this job may attempt it now, read with its lead in one query (relation joins). */
+  private async claim(job: ActionJobPayload): Promise<ClaimedRun | undefined> {
     const leaseUntil = new Date(this.clock.now().getTime() + this.leaseMs);
     const [claimed] = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE action_run SET status = 'running', attempts = attempts + 1, started_at = now(), lease_until = ${leaseUntil}, updated_at = now()
       WHERE id = ${job.actionRunId}::uuid AND dispatch = ${job.dispatch}
         AND (status IN ('pending', 'failed') OR (status = 'running' AND lease_until < now()))
       RETURNING id`;
-    return claimed ? (await this.prisma.actionRun.findUnique({ where: { id: claimed.id } })) ?? undefined : undefined;
+    if (!claimed) return undefined;
+    return (await this.prisma.actionRun.findUnique({ where: { id: claimed.id }, include: { lead: { include: LEAD_FOR_ACTION } } })) ?? undefined;
+  }
+
+  /**
+   * Marks the attempt done and puts it on the lead's timeline in one statement (no transaction
+   * round trips: this runs for every action of every lead). A run claimed again meanwhile (lease
+   * lapsed) is left to its new attempt, and then no step is written either.
+   */
+  private async finish(run: ActionRunRow, outcome: ActionOutcome): Promise<void> {
+    const now = this.clock.now();
+    const result = outcome.result === undefined ? null : JSON.stringify(outcome.result);
+    const step = JSON.stringify({ actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId });
+    await this.prisma.$executeRaw`
+      WITH done AS (
+        UPDATE action_run SET status = 'done', external_id = ${outcome.externalId ?? null}, result = COALESCE(${result}::jsonb, result),
+          finished_at = ${now}, last_error = NULL, lease_until = NULL, updated_at = ${now}
+        WHERE id = ${run.id}::uuid AND dispatch = ${run.dispatch} AND status = 'running'
+        RETURNING lead_id)
+      INSERT INTO lead_event (lead_id, type, payload) SELECT lead_id, 'action_done', ${step}::jsonb FROM done`;
   }
 }
