@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Ingestion: signed Meta webhooks over N connections for a fixed time against (1) the real API
-// (Postgres + Redis: verify, store delivery + event + outbox row, relay to Bull) and (2) a bare
+// (Postgres + Redis: verify, store delivery + event + outbox row; workers relay it to Bull) and (2) a bare
 // Node `http` server that verifies the signature and does one idempotent insert. Prints
 // requests/s, p50/p99 latency, non-2xx, the ratio, and counts the rows afterwards: every 2xx must
 // have its row (a few more rows than 2xx are requests still in flight when the clock stopped).
@@ -74,6 +74,8 @@ const apiResult = await load('http://127.0.0.1:3199/webhooks/meta', 'api', DURAT
 clearInterval(sampler);
 await sleep(500);
 const apiRows = Number((await db.query("SELECT count(*) FROM inbound_event WHERE external_id LIKE 'api-%'")).rows[0].count);
+// The API only stores; the workers' outbox relay (none runs here) publishes the jobs to Redis.
+const waiting = Number((await db.query('SELECT count(*) FROM outbox_message WHERE published_at IS NULL')).rows[0].count);
 rss.push(api.rssMb());
 await api.stop();
 await db.end();
@@ -83,4 +85,5 @@ print('LeadFlow API', apiResult, apiRows);
 const ratio = apiResult.rps / bareResult.rps;
 console.log(`  ratio        ${fmt(ratio * 100, 1)}% of the bare server's throughput (target ≥ 70%), API p99 ${fmt(apiResult.p99, 1)} ms (target ≤ 100 ms)`);
 console.log(`  API RSS      ${rss.join(' → ')} MiB over ${fmt(apiResult.ok)} webhooks`);
+console.log(`  outbox       ${fmt(waiting)} jobs (with the warm-up's) stored for the workers' relay — no worker runs here`);
 process.exit(0);

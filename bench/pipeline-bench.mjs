@@ -11,13 +11,13 @@
 // --limits default keeps the built-in per-connector rates (Odoo 10/s, email 10/s…), which bound
 // throughput by design; `lifted` (the default here) raises them through ACTION_LIMITS, as an
 // operator would for systems that take more.
-import { seedDemoOrganisation } from '@leadflow/simulators';
-import { fakeSnapchatLead } from '@leadflow/simulators';
+import { fakeSnapchatLead, seedDemoOrganisation } from '@leadflow/simulators';
 import { snapchatSignatureHeaders } from '@leadflow/integration-snapchat';
 import { createPrismaClient } from '@leadflow/db';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import pg from 'pg';
-import { arg, fmt, freshDatabase, httpReady, percentile, REDIS_URL, sleep, startProcess } from './support.mjs';
+import { arg, cpuSecondsOf, fmt, freshDatabase, httpReady, percentile, REDIS_URL, sleep, startProcess } from './support.mjs';
 
 const LEADS = Number(arg('leads', 3000));
 const CONCURRENCY = Number(arg('concurrency', 32));
@@ -59,6 +59,10 @@ const workers = [];
 for (let i = 0; i < WORKERS; i++) workers.push(await startProcess(`worker ${i + 1}`, 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile));
 const worker = { rssMb: () => workers.map((w) => w.rssMb()).join('+'), stop: () => Promise.all(workers.map((w) => w.stop())) };
 
+// CPU spent by each part of the system while the leads go through (where a lead's cost lies).
+const cpuParts = () => ({ worker: workers.reduce((sum, w) => sum + w.cpuSeconds(), 0), api: api.cpuSeconds(), simulators: simulator.cpuSeconds(), postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') });
+const cpuAtStart = cpuParts();
+
 const samples = [];
 const sample = (label) => samples.push({ label, api: api.rssMb(), worker: worker.rssMb() });
 sample('start');
@@ -94,6 +98,7 @@ for (;;) {
   await sleep(500);
 }
 sample('all done');
+const cpuAtEnd = cpuParts();
 const rows = (await db.query(`SELECT l.platform_lead_id AS id, extract(epoch FROM max(r.finished_at)) * 1000 AS done FROM lead l JOIN action_run r ON r.lead_id = l.id WHERE r.action_key = ANY($1) GROUP BY 1`, [FAN_OUT])).rows;
 const latencies = rows.map((r) => Number(r.done) - sentAt.get(r.id));
 const lastDone = Math.max(...rows.map((r) => Number(r.done)));
@@ -108,5 +113,8 @@ await db.end();
 console.log(`  webhooks sent in ${fmt(sentSeconds, 1)} s (${fmt(LEADS / sentSeconds)} /s); ${fmt(counts.leads)} leads, ${fmt(counts.runs)} action runs, ${progress.dead} dead`);
 console.log(`  throughput   ${fmt(leadsPerSecond, 1)} leads/s through routing and all four connectors (target ≥ 300)`);
 console.log(`  latency      webhook → all actions done: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, max ${fmt(Math.max(...latencies))} ms (target p95 < 1000)`);
+const cpuMs = Object.fromEntries(Object.keys(cpuAtEnd).map((part) => [part, ((cpuAtEnd[part] - cpuAtStart[part]) * 1000) / LEADS]));
+const cpuTotal = Object.values(cpuMs).reduce((a, b) => a + b, 0);
+console.log(`  CPU per lead ${Object.entries(cpuMs).map(([part, ms]) => `${part} ${fmt(ms, 1)}`).join(' · ')} · total ${fmt(cpuTotal, 1)} ms → ${os.availableParallelism()} cores can carry at most ${fmt((os.availableParallelism() * 1000) / cpuTotal)} leads/s at this cost`);
 console.log('  RSS (MiB)    ' + samples.map((s) => `${s.label}: api ${s.api} / worker ${s.worker}`).join(' · '));
 process.exit(0);

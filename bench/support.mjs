@@ -1,7 +1,7 @@
 // Shared by the benchmarks: a database of their own, the service's real processes, figures.
 import { applyMigrations, ensureDatabaseExists } from '@leadflow/db';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 
@@ -48,6 +48,7 @@ export async function startProcess(name, entry, env, ready, nodeArgs = []) {
     child,
     output: () => output,
     rssMb: () => rssMb(child.pid),
+    cpuSeconds: () => cpuSeconds(child.pid),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -63,6 +64,31 @@ export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 export function rssMb(pid) {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux). */
+export function cpuSeconds(pid) {
+  try {
+    // Fields after the command name (which may hold spaces); utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** CPU seconds of every running process with this name (Postgres backends, redis-server). */
+export function cpuSecondsOf(command) {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command) total += cpuSeconds(pid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return total;
 }
 
 /** Nearest-rank percentile of numbers. */

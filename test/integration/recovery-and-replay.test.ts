@@ -119,9 +119,13 @@ describe('Worker down', () => {
     const payload = fakeSnapchatLead();
     expect((await stack.sender.snapchat(payload)).status).toBe(200);
     const event = await waitFor(() => eventOf(payload.lead_id), Boolean, { what: 'the stored event' });
-    await waitFor(() => stack.prisma.outboxMessage.findFirst({ where: { jobId: { contains: event!.id } } }), (m) => Boolean(m?.publishedAt), { what: 'its job to be queued' });
+    // The API only stores: the job waits in the outbox (Postgres) until a worker publishes and runs it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const job = await stack.prisma.outboxMessage.findFirst({ where: { jobId: { contains: event!.id } } });
+    expect(job?.publishedAt).toBeNull();
     expect(await stack.prisma.lead.count({ where: { platformLeadId: payload.lead_id } })).toBe(0);
     await stack.startWorker();
     await waitFor(() => stack.prisma.lead.count({ where: { platformLeadId: payload.lead_id } }), (n) => n === 1, { what: 'the lead after the worker started' });
+    expect((await stack.prisma.outboxMessage.findUnique({ where: { id: job!.id } }))?.publishedAt).not.toBeNull();
   });
 });

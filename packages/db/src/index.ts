@@ -1,3 +1,4 @@
 export * from './generated/prisma/client.js';
 export * from './prisma-client.js';
 export * from './migrations/migration-runner.js';
+export * from './channel-listener.js';

@@ -28,8 +28,8 @@ interface OutboxRow {
 /**
  * Publishes outbox rows to Bull. Rows are written in the same transaction as the state that needs
  * the job, so a crash or a Redis outage delays work but never loses it: whatever is unpublished is
- * picked up on the next pass. Several relays (API and workers) may run: `SKIP LOCKED` splits the
- * rows between them, and Bull ignores a second add of the same jobId.
+ * picked up on the next pass. Each worker process runs one: `SKIP LOCKED` splits the rows between
+ * them, and Bull ignores a second add of the same jobId.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -54,7 +54,7 @@ export class OutboxRelay {
     await this.draining;
   }
 
-  /** Called after a write that added outbox rows: publish now instead of at the next poll. */
+  /** Called when outbox rows were written (Postgres NOTIFY): publish now instead of at the next poll. */
   nudge(): void {
     if (this.stopped) return;
     if (this.draining) {

@@ -1,7 +1,7 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient } from '@leadflow/db';
+import { ChannelListener, PrismaClient } from '@leadflow/db';
 import { ACTION_TYPES } from '@leadflow/contracts';
 import { ACTION_LIMITS, OutboxRelay, QUEUE_NAMES, actionJobName, queueLimits, type QueueName } from '@leadflow/queue';
 import type { JobOptions, Queue } from 'bull';
@@ -31,16 +31,31 @@ export function defaultJobOptions(config: AppConfig): JobOptions {
 
 const ACTION_ATTEMPTS = new Map<string, number>(ACTION_TYPES.map((type) => [actionJobName(type), ACTION_LIMITS[type].attempts]));
 
+/**
+ * Runs the outbox relay in this process: woken by the NOTIFY that every transaction writing outbox
+ * rows sends when it commits (see the outbox_wakeup migration), and polling in case one is missed.
+ */
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly relay: OutboxRelay) {}
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly listener: ChannelListener;
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.listener = new ChannelListener(config.databaseUrl, 'outbox_message', () => relay.nudge(), {
+      onError: (error) => this.logger.warn(`outbox wake-ups lost (${error.message}); polling until they are back`),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    this.relay.nudge();
+    this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.listener.stop();
     await this.relay.stop();
   }
 }
@@ -82,8 +97,15 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
         });
       },
     },
-    OutboxRelayLifecycle,
   ],
   exports: [BullModule, QUEUE_MAP, OutboxRelay],
 })
-export class QueueModule {}
+export class QueueModule {
+  /**
+   * `relayOutbox`: publish the outbox to the queues from this process. The workers do it: the API
+   * only stores (its webhooks answer sooner), and jobs reach Redis when there is a worker to run them.
+   */
+  static forRoot(options: { relayOutbox: boolean }): DynamicModule {
+    return { module: QueueModule, providers: options.relayOutbox ? [OutboxRelayLifecycle] : [] };
+  }
+}

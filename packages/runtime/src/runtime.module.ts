@@ -14,7 +14,7 @@ export class RuntimeModule {
   static forRoot(loaded: LoadedConfig, app: 'api' | 'worker'): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [ConfigModule.forRoot(loaded), LoggerModule.forRoot(loggerParams(loaded.config, app)), DatabaseModule, QueueModule, RedisModule, MetricsModule.forRoot(app)],
+      imports: [ConfigModule.forRoot(loaded), LoggerModule.forRoot(loggerParams(loaded.config, app)), DatabaseModule, QueueModule.forRoot({ relayOutbox: app === 'worker' }), RedisModule, MetricsModule.forRoot(app)],
       exports: [ConfigModule, DatabaseModule, QueueModule, RedisModule, MetricsModule],
     };
   }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient } from '@leadflow/db';
+import { ChannelListener, PrismaClient } from '@leadflow/db';
 import { APP_CONFIG, REDIS } from '@leadflow/runtime';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { parsePosition, STREAM_START, toMessage, type StreamPosition } from './stream-message.js';
 import { readFinalEvents } from './stream-store.js';
 
@@ -28,22 +27,24 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly me = randomUUID();
   private readonly keys: ReturnType<typeof streamKeys>;
   private timer?: NodeJS.Timeout;
-  private listener?: pg.Client;
+  private readonly listener: ChannelListener;
   private running?: Promise<void>;
   private stopped = false;
 
   constructor(
     private readonly prisma: PrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.keys = streamKeys(config.queue.prefix);
+    // Postgres NOTIFY from the triggers: publish now rather than at the next tick.
+    this.listener = new ChannelListener(config.databaseUrl, 'stream_event', () => this.tick());
   }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
-    void this.listen();
+    this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,20 +52,7 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.timer);
     await this.running;
     await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, this.keys.leader, this.me).catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
-  }
-
-  /** Postgres NOTIFY from the triggers: publish now rather than at the next tick. */
-  private async listen(): Promise<void> {
-    try {
-      this.listener = new pg.Client({ connectionString: this.config.databaseUrl });
-      this.listener.on('error', () => undefined);
-      await this.listener.connect();
-      this.listener.on('notification', () => this.tick());
-      await this.listener.query('LISTEN stream_event');
-    } catch (error) {
-      this.logger.warn(`LISTEN unavailable, polling only: ${(error as Error).message}`);
-    }
+    await this.listener.stop();
   }
 
   private tick(): void {

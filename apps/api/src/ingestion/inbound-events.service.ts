@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { InboundEvent } from '@leadflow/contracts';
 import { Prisma, PrismaClient, type InboundEvent as InboundEventRow } from '@leadflow/db';
-import { OutboxRelay, normalizeLeadJobId, outboxMessage } from '@leadflow/queue';
+import { normalizeLeadJobId, outboxMessage } from '@leadflow/queue';
 import { pageBy } from '../common/cursor.js';
 import type { ListInboundEventsQuery } from './dto/inbound-event.dto.js';
 
@@ -25,7 +25,6 @@ function toInboundEvent(row: InboundEventRow): InboundEvent {
 export class InboundEventsService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async list(query: ListInboundEventsQuery): Promise<{ data: InboundEvent[]; nextCursor: string | null }> {
@@ -55,7 +54,6 @@ export class InboundEventsService {
       await tx.outboxMessage.create({ data: outboxMessage('normalize-lead', { inboundEventId: id }, normalizeLeadJobId(id, event.replayCount)) });
       return event;
     });
-    this.relay.nudge();
     return toInboundEvent(row);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common'
 import { storeDeliveries, type IncomingDelivery } from '@leadflow/application';
 import type { WebhookAck } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
-import { OutboxRelay } from '@leadflow/queue';
 import { Metrics } from '@leadflow/runtime';
 
 /** Deliveries arriving within this long share one statement and one commit (group commit). */
@@ -29,7 +28,6 @@ export class WebhookIntakeService {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
   ) {}
 
@@ -42,7 +40,6 @@ export class WebhookIntakeService {
       this.logger.error(`could not store a ${delivery.platform} delivery: ${(error as Error).message}`);
       throw new ServiceUnavailableException('the delivery could not be stored; retry later');
     }
-    if (accepted > 0) this.relay.nudge();
     const duplicates = delivery.notifications.length - accepted;
     this.metrics.webhookDeliveries.inc({ platform: delivery.platform, outcome: accepted === 0 && duplicates > 0 ? 'duplicate' : 'accepted' });
     return { accepted, duplicates };

@@ -5,7 +5,7 @@ import { Prisma, PrismaClient, type InboundEvent } from '@leadflow/db';
 import { normalizeLead, type NormalizedLead } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { InboundMessage } from '@leadflow/integration-whatsapp';
-import { OutboxRelay, outboxMessage } from '@leadflow/queue';
+import { outboxMessage } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { LEAD_ADAPTERS, type LeadAdapters } from './lead-adapters.provider.js';
 
@@ -56,7 +56,6 @@ function leadColumns(lead: NormalizedLead, contactId: string) {
 export class LeadIntakeService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     @Inject(LEAD_ADAPTERS) private readonly adapters: LeadAdapters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly conversations: WhatsAppConversations,
@@ -76,7 +75,6 @@ export class LeadIntakeService {
     const draft = event.platform === 'snapchat' ? await toDraft() : await this.metrics.timeExternal(event.platform, toDraft);
     const lead = normalizeLead(draft, { defaultPhoneRegion: this.config.defaultPhoneRegion });
     const outcome = await this.prisma.$transaction((tx) => (event.platform === 'whatsapp' ? this.storeConversation(tx, event, lead) : this.store(tx, event, lead)));
-    if (outcome.kind === 'created') this.relay.nudge();
     return outcome;
   }
 

@@ -3,7 +3,6 @@ import { readCursor, storeDelivery, writeCursor } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import { PrismaClient } from '@leadflow/db';
 import { MetaGraphClient, type MetaLeadNotification } from '@leadflow/integration-meta';
-import { OutboxRelay } from '@leadflow/queue';
 import { APP_CONFIG } from '@leadflow/runtime';
 
 export interface BackfillProgress {
@@ -28,7 +27,6 @@ export class MetaBackfill {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const { graphApiUrl, graphApiVersion, pageAccessToken } = config.meta;
@@ -65,7 +63,6 @@ export class MetaBackfill {
           });
           state.missing += accepted;
           progress.missing += accepted;
-          if (accepted) this.relay.nudge();
         }
         for (const lead of page.leads) if (lead.created_time) newest = Math.max(newest, Math.floor(Date.parse(lead.created_time.replace(/\+0000$/, 'Z')) / 1000));
         after = page.after;

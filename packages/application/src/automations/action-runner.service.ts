@@ -3,7 +3,7 @@ import type { AppConfig } from '@leadflow/config';
 import { PrismaClient, type ActionRun as ActionRunRow } from '@leadflow/db';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import type { ActionType } from '@leadflow/contracts';
-import { OutboxRelay, actionJobName, outboxMessage, type ActionJobPayload } from '@leadflow/queue';
+import { actionJobName, outboxMessage, type ActionJobPayload } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
@@ -28,7 +28,6 @@ export class ActionRunner {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
     @Inject(ACTION_EXECUTORS) executors: ActionExecutor[],
     @Inject(APP_CONFIG) config: AppConfig,
@@ -102,7 +101,6 @@ export class ActionRunner {
       }
       return lapsed.length;
     });
-    if (runs) this.relay.nudge();
     return runs;
   }
 

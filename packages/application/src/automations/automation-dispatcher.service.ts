@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ActionType, AutomationAction, AutomationTrigger, Condition } from '@leadflow/contracts';
 import { Prisma, PrismaClient, type Automation as AutomationRow } from '@leadflow/db';
 import { evaluateConditions, DEFAULT_TIMEZONE } from '@leadflow/domain';
-import { ACTION_LIMITS, actionJobName, outboxMessage, OutboxRelay, type JobPayloads } from '@leadflow/queue';
+import { ACTION_LIMITS, actionJobName, outboxMessage, type JobPayloads } from '@leadflow/queue';
 import { Clock } from '../clock.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Tx } from '../prisma-tx.js';
@@ -14,10 +14,11 @@ function actionsOf(automation: AutomationRow): AutomationAction[] {
   return automation.actions as unknown as AutomationAction[];
 }
 
-/** Queues a run (new, retried or re-sent): the job carries its dispatch number, so an older job finds nothing to do. */
-async function queueRun(tx: Tx, run: { id: string; actionType: string; dispatch: number; scheduledAt: Date }): Promise<void> {
-  await tx.outboxMessage.create({
-    data: outboxMessage(actionJobName(run.actionType as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch), run.scheduledAt),
+/** Queues runs (new, retried or re-sent): each job carries its dispatch number, so an older job finds nothing to do. */
+async function queueRuns(tx: Tx, runs: { id: string; actionType: string; dispatch: number; scheduledAt: Date }[]): Promise<void> {
+  if (runs.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: runs.map((run) => outboxMessage(actionJobName(run.actionType as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch), run.scheduledAt)),
   });
 }
 
@@ -36,12 +37,11 @@ export interface ManualRunResult {
 export class AutomationDispatcher {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
   ) {}
 
   async dispatch(fired: JobPayloads['run-automations']): Promise<number> {
-    const created = await this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx) => {
       const lead = await tx.lead.findUnique({ where: { id: fired.leadId }, include: { branch: true } });
       if (!lead) return 0;
       const automations = await tx.automation.findMany({ where: { trigger: fired.trigger, enabled: true }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] });
@@ -58,8 +58,6 @@ export class AutomationDispatcher {
       }
       return count;
     });
-    if (created > 0) this.relay.nudge();
-    return created;
   }
 
   /**
@@ -68,7 +66,7 @@ export class AutomationDispatcher {
    * dispatch (a deliberate re-send).
    */
   async runManually(leadId: string, automationId: string, options: { actionKey?: string; force?: boolean }): Promise<ManualRunResult[]> {
-    const results = await this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx) => {
       const lead = await tx.lead.findUnique({ where: { id: leadId }, select: { id: true } });
       if (!lead) throw new NotFoundError(`lead ${leadId} does not exist`);
       const automation = await tx.automation.findUnique({ where: { id: automationId } });
@@ -87,7 +85,7 @@ export class AutomationDispatcher {
             where: { id: run.id },
             data: { status: 'pending', attempts: 0, lastError: null, externalId: null, dispatch: { increment: 1 }, generation: { increment: 1 }, scheduledAt: now, startedAt: null, finishedAt: null, leaseUntil: null },
           });
-          await queueRun(tx, again);
+          await queueRuns(tx, [again]);
           out.push({ actionKey: run.actionKey, actionRunId: run.id, queued: true });
         } else {
           out.push({ actionKey: run.actionKey, actionRunId: run.id, queued: fresh });
@@ -95,8 +93,6 @@ export class AutomationDispatcher {
       }
       return out;
     });
-    this.relay.nudge();
-    return results;
   }
 
   /** Queues a failed or dead run again from its first attempt (the replay button). */
@@ -110,9 +106,8 @@ export class AutomationDispatcher {
         // A person decided: an uncertain send (marked in result) is to be done again.
         data: { status: 'pending', attempts: 0, dispatch: { increment: 1 }, scheduledAt: this.clock.now(), leaseUntil: null, finishedAt: null, result: Prisma.DbNull },
       });
-      await queueRun(tx, again);
+      await queueRuns(tx, [again]);
     });
-    this.relay.nudge();
   }
 
   /** Inserts the runs that do not exist yet and queues those; returns the new ones. */
@@ -127,7 +122,7 @@ export class AutomationDispatcher {
       scheduledAt: new Date(now.getTime() + (action.delaySeconds ?? 0) * 1000),
     }));
     const created = await tx.actionRun.createManyAndReturn({ data: rows, skipDuplicates: true });
-    for (const run of created) await queueRun(tx, run);
+    await queueRuns(tx, created);
     return created;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LeadStatus } from '@leadflow/contracts';
 import { PrismaClient, type Lead as LeadRow } from '@leadflow/db';
 import { provesContact, statusChangeProblem } from '@leadflow/domain';
-import { OutboxRelay, outboxMessage } from '@leadflow/queue';
+import { outboxMessage } from '@leadflow/queue';
 import { randomUUID } from 'node:crypto';
 import { fireTrigger } from '../automations/trigger.js';
 import { Clock } from '../clock.js';
@@ -28,7 +28,6 @@ function milestoneOf(to: LeadStatus, at: Date, reason?: string) {
 export class LeadStatusService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
   ) {}
 
@@ -40,7 +39,6 @@ export class LeadStatusService {
       if (problem) throw new InvalidRequestError(problem);
       return this.apply(tx, leadId, locked.status, to, { actor: options.actor, reason: options.reason });
     });
-    this.relay.nudge();
     return lead;
   }
 

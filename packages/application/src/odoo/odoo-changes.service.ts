@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaClient, type Lead as LeadRow, type LeadEvent } from '@leadflow/db';
 import { oursIsLater, statusesForOdoo } from '@leadflow/domain';
-import { OutboxRelay, outboxMessage } from '@leadflow/queue';
+import { outboxMessage } from '@leadflow/queue';
 import { Clock } from '../clock.js';
 import { LeadStatusService } from '../leads/lead-status.service.js';
 import { recordTimeline } from '../leads/timeline.js';
@@ -48,7 +48,6 @@ export async function rememberOdooState(db: Tx | PrismaClient, leadId: string, s
 export class OdooChanges {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
     private readonly statuses: LeadStatusService,
     private readonly router: LeadRouter,
@@ -105,7 +104,6 @@ export class OdooChanges {
       if (pushOurs) await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId: lead.id, status: lead.status }, `sync-status:${lead.id}:odoo-kept:${record.writeDate.getTime()}`) });
       return result;
     });
-    if (outcome.lead === 'found') this.relay.nudge(); // whatever it queued (automations, a write back); cheap when nothing
     return outcome;
   }
 

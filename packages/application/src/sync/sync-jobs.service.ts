@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, type SyncJob } from '@leadflow/db';
-import { OutboxRelay, outboxMessage } from '@leadflow/queue';
+import { outboxMessage } from '@leadflow/queue';
 
 export const SYNC_KINDS = ['bigquery', 'meta', 'odoo'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
@@ -17,7 +17,6 @@ const ABANDONED_AFTER_MINUTES = 120;
 export class SyncJobs {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /** Queues a sync; while one of this kind is queued or running, returns that one instead. */
@@ -28,7 +27,6 @@ export class SyncJobs {
         await tx.outboxMessage.create({ data: outboxMessage('run-sync', { syncJobId: created.id }, `run-sync:${created.id}`) });
         return created;
       });
-      this.relay.nudge();
       return { job, created: true };
     } catch (error) {
       if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
