@@ -6,7 +6,7 @@
 //
 //   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--workers 1] [--limits lifted|default]
 //   pnpm bench:memory   (the same with 100,000 leads and 10 RSS samples)
-//   --profile           also writes a CPU profile of the worker to .tmp/profiles
+//   --profile           also writes CPU profiles of the API and the worker to .tmp/profiles
 //
 // --limits default keeps the built-in per-connector rates (Odoo 10/s, email 10/s…), which bound
 // throughput by design; `lifted` (the default here) raises them through ACTION_LIMITS, as an
@@ -52,9 +52,9 @@ const env = {
   ...(LIMITS === 'lifted' ? { ACTION_LIMITS: JSON.stringify(LIFTED) } : {}),
 };
 const simulator = await startProcess('simulators', 'packages/simulators/dist/simulator.cli.js', env, async (out) => out().includes('SMTP simulator'));
-const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`));
-// --profile: a CPU profile of the worker (where a lead's time goes), written when it stops.
+// --profile: CPU profiles of the API and the worker (where a lead's time goes), written when they stop.
 const profile = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
+const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`), profile);
 const workers = [];
 for (let i = 0; i < WORKERS; i++) workers.push(await startProcess(`worker ${i + 1}`, 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile));
 const worker = { rssMb: () => workers.map((w) => w.rssMb()).join('+'), stop: () => Promise.all(workers.map((w) => w.stop())) };

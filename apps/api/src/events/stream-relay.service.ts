@@ -9,6 +9,10 @@ import { readFinalEvents } from './stream-store.js';
 
 const TICK_MS = 250;
 const LEASE_MS = 5_000;
+/** Leadership is confirmed (and the lease renewed) this often, not on every pass. */
+const CONFIRM_MS = LEASE_MS / 3;
+/** Notifications come one per timeline step: a pass this much later carries them together. */
+const COALESCE_MS = 20;
 
 /** Redis keys and channel of the event stream. */
 export function streamKeys(prefix: string) {
@@ -27,7 +31,11 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly me = randomUUID();
   private readonly keys: ReturnType<typeof streamKeys>;
   private timer?: NodeJS.Timeout;
+  private wakeTimer?: NodeJS.Timeout;
   private readonly listener: ChannelListener;
+  /** While leader: until when that needs no new confirmation, and where publishing stands. */
+  private leaderUntil = 0;
+  private watermark?: StreamPosition;
   private running?: Promise<void>;
   private stopped = false;
 
@@ -38,7 +46,7 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {
     this.keys = streamKeys(config.queue.prefix);
     // Postgres NOTIFY from the triggers: publish now rather than at the next tick.
-    this.listener = new ChannelListener(config.databaseUrl, 'stream_event', () => this.tick());
+    this.listener = new ChannelListener(config.databaseUrl, 'stream_event', () => this.wake());
   }
 
   onApplicationBootstrap(): void {
@@ -50,38 +58,56 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
     await this.running;
     await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, this.keys.leader, this.me).catch(() => undefined);
     await this.listener.stop();
   }
 
+  private wake(): void {
+    if (this.stopped || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.tick();
+    }, COALESCE_MS);
+  }
+
   private tick(): void {
     if (this.stopped || this.running) return;
     this.running = this.publishIfLeader()
-      .catch((error: Error) => this.logger.warn(`stream relay pass failed: ${error.message}`))
+      .catch((error: Error) => {
+        this.leaderUntil = 0; // confirm leadership and re-read the watermark on the next pass
+        this.logger.warn(`stream relay pass failed: ${error.message}`);
+      })
       .finally(() => (this.running = undefined));
   }
 
   private async publishIfLeader(): Promise<void> {
-    const leader = (await this.redis.set(this.keys.leader, this.me, 'PX', LEASE_MS, 'NX')) === 'OK' || (await this.redis.get(this.keys.leader)) === this.me;
-    if (!leader) return;
-    await this.redis.pexpire(this.keys.leader, LEASE_MS);
-    let watermark = parsePosition((await this.redis.get(this.keys.published)) ?? undefined);
-    if (!watermark) {
-      // First relay ever: start from what exists now (browsers catch up from Postgres on their own).
-      const [last] = await this.prisma.$queryRaw<{ tx: string; id: bigint }[]>`SELECT tx::text AS tx, id FROM stream_event ORDER BY tx DESC, id DESC LIMIT 1`;
-      watermark = last ? { tx: BigInt(last.tx), id: last.id } : STREAM_START;
-      await this.redis.set(this.keys.published, positionKey(watermark));
+    if (Date.now() >= this.leaderUntil) {
+      const confirmedAt = Date.now();
+      const leader = (await this.redis.set(this.keys.leader, this.me, 'PX', LEASE_MS, 'NX')) === 'OK' || (await this.redis.get(this.keys.leader)) === this.me;
+      if (!leader) return;
+      await this.redis.pexpire(this.keys.leader, LEASE_MS);
+      this.leaderUntil = confirmedAt + CONFIRM_MS;
+      // Where the last leader (maybe another instance) stopped.
+      this.watermark = parsePosition((await this.redis.get(this.keys.published)) ?? undefined);
+      if (!this.watermark) {
+        // First relay ever: start from what exists now (browsers catch up from Postgres on their own).
+        const [last] = await this.prisma.$queryRaw<{ tx: string; id: bigint }[]>`SELECT tx::text AS tx, id FROM stream_event ORDER BY tx DESC, id DESC LIMIT 1`;
+        this.watermark = last ? { tx: BigInt(last.tx), id: last.id } : STREAM_START;
+        await this.redis.set(this.keys.published, positionKey(this.watermark));
+      }
     }
     for (;;) {
-      const rows = await readFinalEvents(this.prisma, watermark, 500);
+      const rows = await readFinalEvents(this.prisma, this.watermark!, 500);
       if (rows.length === 0) return;
       const pipeline = this.redis.multi();
       for (const row of rows) pipeline.publish(this.keys.channel, JSON.stringify(toMessage(row)));
       const last = rows[rows.length - 1]!;
-      watermark = { tx: BigInt(last.tx), id: last.id };
+      const watermark = { tx: BigInt(last.tx), id: last.id };
       pipeline.set(this.keys.published, positionKey(watermark));
       await pipeline.exec();
+      this.watermark = watermark;
     }
   }
 }
