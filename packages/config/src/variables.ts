@@ -94,7 +94,7 @@ export const VARIABLES = {
   JOB_LOCK_MS: { description: 'How long a running job stays locked without its worker renewing it: the job of a worker that died is picked up again after about this long.', default: '30000' },
   WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once per queue.', default: '16' },
   SCHEDULER_INTERVAL_MS: { description: 'How often a worker looks at the queue of waiting leads, SLA deadlines and abandoned action runs.', default: '15000' },
-  OUTBOX_POLL_MS: { description: 'How often the outbox relay looks for unpublished jobs (it is also woken on each write).', default: '1000' },
+  OUTBOX_POLL_MS: { description: "How often the workers' outbox relay looks for unpublished jobs (Postgres also wakes it on each write).", default: '1000' },
   PLATFORM_SIMULATOR_PORT: { description: 'Port of the local platform simulator that `pnpm start` runs in demo mode.', default: DEMO_SIMULATOR_PORT },
   PLATFORM_SIMULATOR_HOST: { description: 'Interface the platform simulator listens on (0.0.0.0 inside containers).', default: '127.0.0.1' },
   DEMO_SIMULATOR_HOST: { description: 'Host the demo URLs point at: where the local simulators run (`simulator` in docker compose).', default: '127.0.0.1' },
