@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Pipeline: N leads from signed Snapchat webhooks through the real API and worker processes —
 // normalization, routing, and the demo organisation's fan-out (Odoo lead + activity, WhatsApp
-// template, email, sheet row) against the local simulators (separate process). Prints leads/s and
-// p50/p95 webhook-to-all-actions-done latency, and the RSS of API and worker as the leads go by.
+// template, email, sheet row) against the local simulators (separate process). Prints leads/s,
+// p50/p95 webhook-to-all-actions-done latency, the CPU each process spent per lead, and the RSS of
+// API and worker as the leads go by.
 //
 //   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--workers 1] [--limits lifted|default]
 //   pnpm bench:memory   (the same with 100,000 leads and 10 RSS samples)
@@ -11,6 +12,7 @@
 // --limits default keeps the built-in per-connector rates (Odoo 10/s, email 10/s…), which bound
 // throughput by design; `lifted` (the default here) raises them through ACTION_LIMITS, as an
 // operator would for systems that take more.
+import { ACTION_TYPES } from '@leadflow/contracts';
 import { fakeSnapchatLead, seedDemoOrganisation } from '@leadflow/simulators';
 import { snapchatSignatureHeaders } from '@leadflow/integration-snapchat';
 import { createPrismaClient } from '@leadflow/db';
@@ -27,7 +29,7 @@ const WORKERS = Number(arg('workers', 1));
 const FAN_OUT = ['odoo-lead', 'odoo-activity', 'whatsapp-welcome', 'welcome-email', 'sheet-row'];
 const SECRET = 'bench-snapchat-secret';
 const PORT = 3299;
-const LIFTED = Object.fromEntries(['odoo.sync_lead', 'odoo.create_activity', 'whatsapp.send_template', 'email.send', 'sheets.append_row', 'notify.user'].map((type) => [type, { concurrency: 32, ratePerSecond: 10_000 }]));
+const LIFTED = Object.fromEntries(ACTION_TYPES.map((type) => [type, { concurrency: 32, ratePerSecond: 10_000 }]));
 
 console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${CONCURRENCY} webhooks in flight, ${WORKERS} worker process(es), connector limits ${LIMITS}, Node ${process.version}`);
 const url = await freshDatabase('leadflow_bench_pipeline');

@@ -57,6 +57,14 @@ async function deliverUntilAccepted(s: Stack, payload: ReturnType<typeof newLead
 }
 
 /** Every lead has exactly one run of each fan-out action, all done; Odoo and WhatsApp got each once. */
+/** New leads one after another, each delivered until accepted (every answer recorded): a steady load. */
+async function sendLeads(s: Stack, count: number, answers: number[]): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await deliverUntilAccepted(s, newLead(), answers);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+}
+
 async function expectEachLeadHandledOnce(s: Stack, count: number) {
   await waitFor(() => s.prisma.lead.count(), (n) => n === count, { timeoutMs: 30_000, what: `${count} leads` });
   const leads = await s.prisma.lead.findMany();
@@ -78,12 +86,7 @@ describe('Redis killed mid-load and back', () => {
     stack = await stackWithFanOut({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     const s = stack;
     const answers: number[] = [];
-    const sending = (async () => {
-      for (let i = 0; i < 24; i++) {
-        await deliverUntilAccepted(s, newLead(), answers);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      }
-    })();
+    const sending = sendLeads(s, 24, answers);
     await waitFor(() => s.prisma.actionRun.count({ where: { status: 'done' } }), (n) => n >= 4, { what: 'work under way' });
     proxy.cut();
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -104,12 +107,7 @@ describe('Postgres restarted during load', () => {
     stack = await stackWithFanOut({ databaseUrlFor: through });
     const s = stack;
     const answers: number[] = [];
-    const sending = (async () => {
-      for (let i = 0; i < 20; i++) {
-        await deliverUntilAccepted(s, newLead(), answers);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      }
-    })();
+    const sending = sendLeads(s, 20, answers);
     await waitFor(() => s.prisma.lead.count(), (n) => n >= 3, { what: 'work under way' });
     proxy.cut();
     const down = await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 503, { what: 'readiness to see Postgres down' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { unappliedMigrationNames } from '@leadflow/db';
 import { fakeSnapchatLead, WebhookSender } from '@leadflow/simulators';
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,13 @@ describe('health', () => {
     const real = (await readdir(new URL('../../prisma/migrations', import.meta.url), { withFileTypes: true })).filter((e) => e.isDirectory());
     for (const dir of [...real.map((e) => e.name), '29991231000000_from_the_future']) await mkdir(join(shipped, dir));
     expect(await unappliedMigrationNames(stack.prisma, shipped)).toEqual(['29991231000000_from_the_future']);
+  });
+
+  it('worker healthcheck: passes while a worker on this host publishes its metrics, fails otherwise', async () => {
+    const healthcheck = (env: Record<string, string>) =>
+      new Promise<number>((resolve) => execFile(process.execPath, ['apps/worker/dist/healthcheck.js'], { env: { ...process.env, ...stack.env, ...env } }, (error) => resolve(error ? Number(error.code ?? 1) : 0)));
+    await waitFor(() => healthcheck({}), (code) => code === 0, { what: 'the worker healthcheck to pass' });
+    expect(await healthcheck({ QUEUE_PREFIX: `${stack.env.QUEUE_PREFIX}-nobody` })).toBe(1);
   });
 
   it('echoes the caller\'s request id (or makes one) so a request can be found in the logs', async () => {

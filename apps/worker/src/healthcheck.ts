@@ -2,6 +2,7 @@
 // metrics snapshot in Redis (rewritten every 5 s by the worker's event loop, gone 30 s after it
 // stops) is fresh. Docker runs it as the worker's healthcheck; the worker serves no HTTP.
 import { loadConfig, loadEnvFile } from '@leadflow/config';
+import { liveMetricsInstances } from '@leadflow/runtime/metrics-instances';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 
@@ -11,9 +12,9 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect:
 try {
   await redis.connect();
   // The worker is PID 1 of its container: `worker@<container hostname>:<pid>`.
-  const keys = await redis.keys(`${config.queue.prefix}:metrics:worker@${hostname()}:*`);
-  process.exitCode = keys.length > 0 ? 0 : 1;
-  if (!keys.length) console.error('no live worker in this container');
+  const here = (await liveMetricsInstances(redis, config.queue.prefix)).filter((instance) => instance.startsWith(`worker@${hostname()}:`));
+  process.exitCode = here.length > 0 ? 0 : 1;
+  if (!here.length) console.error('no live worker in this container');
 } catch (error) {
   console.error(`healthcheck: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -3,11 +3,13 @@ import type { AppConfig } from '@leadflow/config';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-
-type Snapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 import { APP_CONFIG } from './config.module.js';
+import { liveMetricsInstances, metricsInstancesKey, snapshotKey, SNAPSHOT_TTL_SECONDS } from './metrics-instances.js';
 import { REDIS } from './redis.module.js';
 
+type Snapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+const PUBLISH_EVERY_MS = 5_000;
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
@@ -94,11 +96,6 @@ export class Metrics {
   }
 }
 
-/** Redis key of a process's published snapshot. */
-const snapshotKey = (prefix: string, instance: string) => `${prefix}:metrics:${instance}`;
-const PUBLISH_EVERY_MS = 5_000;
-const SNAPSHOT_TTL_SECONDS = 30;
-
 /** Publishes this process's metrics to Redis, and gathers every live process's for `/metrics`. */
 @Injectable()
 export class MetricsPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -119,13 +116,19 @@ export class MetricsPublisher implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.del(snapshotKey(this.config.queue.prefix, this.metrics.instance)).catch(() => undefined);
+    const { prefix } = this.config.queue;
+    await this.redis.multi().del(snapshotKey(prefix, this.metrics.instance)).zrem(metricsInstancesKey(prefix), this.metrics.instance).exec().catch(() => undefined);
   }
 
   async publish(): Promise<void> {
     try {
       const snapshot = JSON.stringify(await this.metrics.registry.getMetricsAsJSON());
-      await this.redis.set(snapshotKey(this.config.queue.prefix, this.metrics.instance), snapshot, 'EX', SNAPSHOT_TTL_SECONDS);
+      const { prefix } = this.config.queue;
+      await this.redis
+        .multi()
+        .set(snapshotKey(prefix, this.metrics.instance), snapshot, 'EX', SNAPSHOT_TTL_SECONDS)
+        .zadd(metricsInstancesKey(prefix), Date.now(), this.metrics.instance)
+        .exec();
     } catch (error) {
       this.logger.debug(`metrics snapshot not published: ${(error as Error).message}`);
     }
@@ -136,7 +139,8 @@ export class MetricsPublisher implements OnApplicationBootstrap, OnApplicationSh
     const own = [await this.metrics.registry.getMetricsAsJSON(), ...(extra ? [await extra.getMetricsAsJSON()] : [])];
     const others: Snapshot[] = [];
     try {
-      const keys = (await this.redis.keys(`${this.config.queue.prefix}:metrics:*`)).filter((key) => key !== snapshotKey(this.config.queue.prefix, this.metrics.instance));
+      const { prefix } = this.config.queue;
+      const keys = (await liveMetricsInstances(this.redis, prefix)).filter((instance) => instance !== this.metrics.instance).map((instance) => snapshotKey(prefix, instance));
       const values = keys.length ? await this.redis.mget(...keys) : [];
       for (const value of values) if (value) others.push(JSON.parse(value) as Snapshot);
     } catch (error) {

@@ -38,13 +38,17 @@ const ACTION_ATTEMPTS = new Map<string, number>(ACTION_TYPES.map((type) => [acti
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly relay: OutboxRelay;
   private readonly listener: ChannelListener;
 
-  constructor(
-    private readonly relay: OutboxRelay,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.listener = new ChannelListener(config.databaseUrl, 'outbox_message', () => relay.nudge(), {
+  constructor(prisma: PrismaClient, @Inject(QUEUE_MAP) queues: Map<QueueName, Queue>, @Inject(APP_CONFIG) config: AppConfig) {
+    this.relay = new OutboxRelay(prisma, queues, {
+      pollMs: config.queue.outboxPollMs,
+      jobOptions: defaultJobOptions(config),
+      jobOptionsFor: (jobName) => (ACTION_ATTEMPTS.has(jobName) ? { attempts: ACTION_ATTEMPTS.get(jobName) } : undefined),
+      onError: (error) => this.logger.warn(`outbox relay pass failed, will retry: ${(error as Error).message}`),
+    });
+    this.listener = new ChannelListener(config.databaseUrl, 'outbox_message', () => this.relay.nudge(), {
       onError: (error) => this.logger.warn(`outbox wake-ups lost (${error.message}); polling until they are back`),
     });
   }
@@ -84,21 +88,8 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
       useFactory: (...queues: Queue[]) => new Map<QueueName, Queue>(QUEUE_NAMES.map((name, i) => [name, queues[i]!])),
     },
-    {
-      provide: OutboxRelay,
-      inject: [PrismaClient, QUEUE_MAP, APP_CONFIG],
-      useFactory: (prisma: PrismaClient, queues: Map<QueueName, Queue>, config: AppConfig) => {
-        const logger = new Logger(OutboxRelay.name);
-        return new OutboxRelay(prisma, queues, {
-          pollMs: config.queue.outboxPollMs,
-          jobOptions: defaultJobOptions(config),
-          jobOptionsFor: (jobName) => (ACTION_ATTEMPTS.has(jobName) ? { attempts: ACTION_ATTEMPTS.get(jobName) } : undefined),
-          onError: (error) => logger.warn(`outbox relay pass failed, will retry: ${(error as Error).message}`),
-        });
-      },
-    },
   ],
-  exports: [BullModule, QUEUE_MAP, OutboxRelay],
+  exports: [BullModule, QUEUE_MAP],
 })
 export class QueueModule {
   /**

@@ -54,7 +54,7 @@ export class OdooChanges {
   ) {}
 
   async apply(record: OdooLeadRecord, stageMap: Record<string, string>): Promise<OdooChangeOutcome> {
-    const outcome = await this.prisma.$transaction(async (tx): Promise<OdooChangeOutcome> => {
+    return this.prisma.$transaction(async (tx): Promise<OdooChangeOutcome> => {
       const [found] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM lead WHERE odoo_lead_id = ${record.id} ORDER BY received_at LIMIT 1 FOR UPDATE`;
       if (!found) return { lead: 'not_ours' };
       const lead = await tx.lead.findUniqueOrThrow({ where: { id: found.id } });
@@ -104,7 +104,6 @@ export class OdooChanges {
       if (pushOurs) await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId: lead.id, status: lead.status }, `sync-status:${lead.id}:odoo-kept:${record.writeDate.getTime()}`) });
       return result;
     });
-    return outcome;
   }
 
   /** Our latest change of this kind since the last sync (not one the Odoo sync itself made). */

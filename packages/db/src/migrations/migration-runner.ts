@@ -149,12 +149,24 @@ async function writeNextMigration(shadowUrl: string, paths: MigrationPaths, name
 /** The migrations folder as shipped with the service (repository root), wherever the process runs from. */
 export const SHIPPED_MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
 
+// What a build ships does not change while it runs: the folder is read once per process.
+const shippedNames = new Map<string, Promise<string[]>>();
+function shippedMigrationNames(migrationsDir: string): Promise<string[]> {
+  let names = shippedNames.get(migrationsDir);
+  if (!names) {
+    names = readdir(migrationsDir, { withFileTypes: true }).then((entries) => entries.filter((e) => e.isDirectory()).map((e) => e.name));
+    names.catch(() => shippedNames.delete(migrationsDir)); // a failed read is tried again next time
+    shippedNames.set(migrationsDir, names);
+  }
+  return names;
+}
+
 /**
  * Migrations in the folder that the database has not applied — a cheap check for readiness probes
  * (names only, no schema engine): a service started before `pnpm db:migrate` finished is not ready.
  */
 export async function unappliedMigrationNames(db: { $queryRawUnsafe<T>(sql: string): Promise<T> }, migrationsDir = SHIPPED_MIGRATIONS_DIR): Promise<string[]> {
-  const shipped = (await readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const shipped = await shippedMigrationNames(migrationsDir);
   const applied = await db
     .$queryRawUnsafe<{ migration_name: string }[]>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
     .catch((error: { code?: string; meta?: { code?: string } }) => {
