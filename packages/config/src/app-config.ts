@@ -27,6 +27,8 @@ export interface AppConfig {
     concurrency: number;
     outboxPollMs: number;
     schedulerIntervalMs: number;
+    /** Hours published outbox rows and stream events are kept (the retention sweep deletes older ones). */
+    retentionHours: { outbox: number; streamEvents: number };
     /** Per action type: parallel runs per worker and calls per second, over the built-in limits. */
     actionLimits: Record<string, { concurrency?: number; ratePerSecond?: number }>;
   };
@@ -114,6 +116,8 @@ const schema = z.object({
   JOB_LOCK_MS: integer(1_000, 600_000),
   WORKER_CONCURRENCY: integer(1, 1000),
   OUTBOX_POLL_MS: integer(10, 60_000),
+  OUTBOX_RETENTION_HOURS: integer(1, 24 * 365),
+  STREAM_EVENT_RETENTION_HOURS: integer(1, 24 * 365),
   SCHEDULER_INTERVAL_MS: integer(50, 3_600_000),
   PLATFORM_SIMULATOR_PORT: integer(0, 65535),
   PLATFORM_SIMULATOR_HOST: z.string().min(1),
@@ -259,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
         concurrency: v.WORKER_CONCURRENCY,
         outboxPollMs: v.OUTBOX_POLL_MS,
         schedulerIntervalMs: v.SCHEDULER_INTERVAL_MS,
+        retentionHours: { outbox: v.OUTBOX_RETENTION_HOURS, streamEvents: v.STREAM_EVENT_RETENTION_HOURS },
       },
       simulator: { host: v.PLATFORM_SIMULATOR_HOST, port: v.PLATFORM_SIMULATOR_PORT, apiUrl: v.SIMULATOR_API_URL ?? `http://127.0.0.1:${v.PORT}` },
       odoo: v.ODOO_URL

@@ -94,6 +94,8 @@ export const VARIABLES = {
   JOB_LOCK_MS: { description: 'How long a running job stays locked without its worker renewing it: the job of a worker that died is picked up again after about this long.', default: '30000' },
   WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once per queue.', default: '16' },
   SCHEDULER_INTERVAL_MS: { description: 'How often a worker looks at the queue of waiting leads, SLA deadlines and abandoned action runs.', default: '15000' },
+  OUTBOX_RETENTION_HOURS: { description: 'Published outbox rows (jobs already handed to the queue) are deleted after this many hours; unpublished ones are never deleted.', default: '72' },
+  STREAM_EVENT_RETENTION_HOURS: { description: 'Live-update events (GET /crm/events) are kept this many hours for streams resuming with Last-Event-ID, then deleted.', default: '24' },
   OUTBOX_POLL_MS: { description: "How often the workers' outbox relay looks for unpublished jobs (Postgres also wakes it on each write).", default: '1000' },
   PLATFORM_SIMULATOR_PORT: { description: 'Port of the local platform simulator that `pnpm start` runs in demo mode.', default: DEMO_SIMULATOR_PORT },
   PLATFORM_SIMULATOR_HOST: { description: 'Interface the platform simulator listens on (0.0.0.0 inside containers).', default: '127.0.0.1' },

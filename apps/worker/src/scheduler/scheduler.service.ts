@@ -3,12 +3,13 @@ import { ActionRunner, LeadRouter, ReportRollups, SlaMonitor, SyncJobs } from '@
 import type { AppConfig } from '@leadflow/config';
 import { APP_CONFIG } from '@leadflow/runtime';
 import { Ga4Forwarder } from '../analytics/ga4-forwarder.service.js';
+import { RetentionSweep } from './retention-sweep.service.js';
 
 /**
  * Time-driven work, read from Postgres on every tick so any number of workers can run it
  * (each lead or run is taken with SKIP LOCKED): waiting leads meet people starting their shift,
  * SLA deadlines pass, runs abandoned by a dead worker are queued again, report rollups catch up,
- * lifecycle events go to GA4.
+ * lifecycle events go to GA4, plumbing rows past their retention are deleted.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +24,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly rollups: ReportRollups,
     private readonly ga4: Ga4Forwarder,
     private readonly syncs: SyncJobs,
+    private readonly retention: RetentionSweep,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +49,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       ['report rollups', () => this.rollups.fold()],
       ['GA4 forwarding', async () => (await this.ga4.enqueue()) + (await this.ga4.send())],
       ['scheduled syncs', () => this.scheduleSyncs()],
+      ['retention sweep', () => this.retention.sweep()],
     ] as const) {
       await work().catch((error: Error) => this.logger.warn(`scheduler: ${what} failed, will retry: ${error.message}`));
     }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "outbox_message_created_brin" ON "outbox_message" USING BRIN ("created_at");
