@@ -128,4 +128,15 @@ describe('Worker down', () => {
     await waitFor(() => stack.prisma.lead.count({ where: { platformLeadId: payload.lead_id } }), (n) => n === 1, { what: 'the lead after the worker started' });
     expect((await stack.prisma.outboxMessage.findUnique({ where: { id: job!.id } }))?.publishedAt).not.toBeNull();
   });
+
+  it('a job for a queue this worker does not have (another version mid-deploy) waits without holding up the others', async () => {
+    await stack.stopWorker();
+    const foreign = await stack.prisma.outboxMessage.create({ data: { queue: 'from-a-newer-version', jobName: 'something-new', jobId: `foreign-${Date.now()}`, payload: {} } });
+    const payload = fakeSnapchatLead();
+    expect((await stack.sender.snapchat(payload)).status).toBe(200);
+    await stack.startWorker();
+    await waitFor(() => stack.prisma.lead.count({ where: { platformLeadId: payload.lead_id } }), (n) => n === 1, { what: 'the lead behind the foreign job' });
+    expect((await stack.prisma.outboxMessage.findUnique({ where: { id: foreign.id } }))?.publishedAt).toBeNull();
+    await stack.prisma.outboxMessage.delete({ where: { id: foreign.id } });
+  });
 });

@@ -103,16 +103,18 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 500;
     return this.prisma.$transaction(
       async (tx) => {
+        // Only queues this process has: a row for another one (written by a newer or older version
+        // during a rolling deploy) waits for a process that knows it, and never blocks the rest.
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT id, queue, job_name, job_id, payload, run_at FROM outbox_message
-          WHERE published_at IS NULL ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+          WHERE published_at IS NULL AND queue = ANY(${[...this.queues.keys()]}::text[])
+          ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
         const byQueue = new Map<string, OutboxRow[]>();
         for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
         await Promise.all(
           [...byQueue].map(([name, queueRows]) => {
-            const queue = this.queues.get(name as QueueName);
-            if (!queue) throw new Error(`outbox row for unknown queue "${name}"`);
+            const queue = this.queues.get(name as QueueName)!;
             const jobs = queueRows.map((row) => ({
               name: row.job_name,
               data: row.payload,
