@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { fakeSnapchatLead } from '@leadflow/simulators';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap/create-api-app.js';
+import { TokenService } from '../../apps/api/src/auth/token.service.js';
 import { branch, create, employee, signedIn, team } from '../support/organisation.js';
 import { SseReader } from '../support/sse.js';
 import { call, startStack, type Stack } from '../support/stack.js';
@@ -31,13 +32,15 @@ async function stream(baseUrl: string, token: string, headers: Record<string, st
 const tokenOf = (header: Record<string, string>) => header.authorization!.replace('Bearer ', '');
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Streams re-check their credential on each keep-alive: every second here.
+  stack = await startStack({ env: { SSE_HEARTBEAT_SECONDS: '1' } });
   second = await createApiApp(stack.loaded);
   await second.listen({ port: 0, host: '127.0.0.1' });
   secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as AddressInfo).port}`;
 
   const riyadh = await branch(stack, 'Riyadh');
   const villas = await team(stack, riyadh.id, 'Villas');
+  ids.villas = villas.id;
   ids.sara = (await employee(stack, villas.id, 'Sara')).id;
   ids.omar = (await employee(stack, villas.id, 'Omar')).id;
   tokens.sara = tokenOf(await signedIn(stack, { role: 'agent', employeeId: ids.sara }));
@@ -128,6 +131,38 @@ describe('GET /crm/events', () => {
     );
     const positions = reader.events.map((e) => e.id!);
     expect(positions).toEqual([...positions].sort(byPosition));
+  });
+});
+
+describe('a stream outliving its credential', () => {
+  it('ends when the user is deactivated, and follows a change of whose leads they see', async () => {
+    const huda = (await employee(stack, ids.villas!, 'Huda')).id;
+    const layla = (await employee(stack, ids.villas!, 'Layla')).id;
+    const email = `stream-${Date.now()}@test.leadflow`;
+    const token = tokenOf(await signedIn(stack, { role: 'agent', employeeId: huda, email }));
+    const user = (await call(stack, 'GET', '/crm/users', { headers: stack.auth })).body.find((u: { email: string }) => u.email === email);
+    const reader = await stream(stack.apiUrl, token);
+
+    // Re-linked to Layla: after the next check, Layla's leads reach this stream.
+    expect((await call(stack, 'PATCH', `/crm/users/${user.id}`, { headers: stack.auth, body: { employeeId: layla } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const lead = await newLead('Relinked');
+    await call(stack, 'POST', `/crm/leads/${lead.id}/assign`, { headers: stack.auth, body: { employeeId: layla } });
+    await reader.next((e) => e.event === 'lead.assigned' && e.data.leadId === lead.id, "Layla's lead after the re-link");
+
+    expect((await call(stack, 'PATCH', `/crm/users/${user.id}`, { headers: stack.auth, body: { active: false } })).status).toBe(200);
+    await reader.next((e) => e.event === 'unauthorized', 'the end of the stream');
+    await waitFor(async () => reader.closed, Boolean, { what: 'the stream to close' });
+    expect((await SseReader.open(`${stack.apiUrl}/crm/events?access_token=${encodeURIComponent(token)}`)).status).toBe(401);
+  });
+
+  it('ends when its login token expires', async () => {
+    const manager = (await call(stack, 'GET', '/crm/users', { headers: stack.auth })).body.find((u: { role: string }) => u.role === 'manager');
+    const config = stack.loaded.config;
+    const shortLived = await new TokenService({ ...config, auth: { ...config.auth, jwtTtlMinutes: 0.05 } }).sign(manager.id, 'manager'); // 3 s
+    const reader = await stream(stack.apiUrl, shortLived);
+    expect(reader.status).toBe(200);
+    await reader.next((e) => e.event === 'unauthorized', 'the end of the stream', 8_000);
   });
 });
 

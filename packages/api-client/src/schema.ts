@@ -881,7 +881,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: your notifications and changes to the leads you may see
-         * @description Events: `notification`, `lead.<step>` (`lead.routed`, `lead.assigned`, `lead.status_changed`, `lead.note`, `lead.action_done`, …), each with an id. EventSource cannot send headers: pass `?access_token=<token>`. A reconnecting browser sends `Last-Event-ID` (or `?lastEventId=`) and first receives what it missed.
+         * @description Events: `notification`, `lead.<step>` (`lead.routed`, `lead.assigned`, `lead.status_changed`, `lead.note`, `lead.action_done`, …), each with an id. EventSource cannot send headers: pass `?access_token=<token>`. A reconnecting browser sends `Last-Event-ID` (or `?lastEventId=`) and first receives what it missed. The token or key is checked again every SSE_HEARTBEAT_SECONDS: once it has expired, been revoked or its user deactivated, the stream ends with an `unauthorized` event (sign in again and reconnect).
          */
         get: operations["EventsController_events"];
         put?: never;

@@ -5,6 +5,8 @@ import { VARIABLES, type VariableName, type VariableSpec } from './variables.js'
 export interface AppConfig {
   /** Bearer token GET /metrics requires; open when unset. */
   metricsToken?: string;
+  /** Keep-alive and credential re-check interval of live-update streams. */
+  sseHeartbeatMs: number;
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -117,6 +119,7 @@ const schema = z.object({
   WORKER_CONCURRENCY: integer(1, 1000),
   OUTBOX_POLL_MS: integer(10, 60_000),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365),
+  SSE_HEARTBEAT_SECONDS: integer(1, 3_600),
   STREAM_EVENT_RETENTION_HOURS: integer(1, 24 * 365),
   SCHEDULER_INTERVAL_MS: integer(50, 3_600_000),
   PLATFORM_SIMULATOR_PORT: integer(0, 65535),
@@ -241,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       redisUrl: v.REDIS_URL,
       adminApiKey: v.ADMIN_API_KEY,
       metricsToken: v.METRICS_TOKEN,
+      sseHeartbeatMs: v.SSE_HEARTBEAT_SECONDS * 1000,
       auth: { jwtSecret: v.JWT_SECRET, jwtTtlMinutes: v.JWT_TTL_MINUTES, loginMaxAttempts: v.LOGIN_MAX_ATTEMPTS },
       defaultPhoneRegion: v.DEFAULT_PHONE_REGION,
       duplicateWindowDays: v.DUPLICATE_WINDOW_DAYS,

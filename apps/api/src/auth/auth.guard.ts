@@ -7,7 +7,7 @@ import { PrismaClient, type User as UserRow } from '@leadflow/db';
 import { safeEqual } from '@leadflow/integration-common';
 import { APP_CONFIG } from '@leadflow/runtime';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken } from './bearer.js';
+import { requestCredential } from './bearer.js';
 import { ROLES, type Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { TokenService } from './token.service.js';
@@ -36,7 +36,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const credential = bearerToken(req.headers.authorization) ?? (req.query as Record<string, string | undefined>)?.access_token;
+    const credential = requestCredential(req);
     if (!credential) throw new UnauthorizedException('Authorization: Bearer <token or api key> is required');
     const principal = await this.resolvePrincipal(credential);
     if (!principal) throw new UnauthorizedException('the token or API key is not valid');

@@ -4,16 +4,18 @@ import { PrismaClient } from '@leadflow/db';
 import { APP_CONFIG } from '@leadflow/runtime';
 import { Redis } from 'ioredis';
 import type { ServerResponse } from 'node:http';
+import { AuthGuard } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { isAfter, parsePosition, sseFrame, STREAM_START, toMessage, visibleTo, type StreamMessage, type StreamPosition } from './stream-message.js';
 import { readFinalEvents } from './stream-store.js';
 import { streamKeys } from './stream-relay.service.js';
 
-const HEARTBEAT_MS = 15_000;
 const CATCH_UP_PAGE = 500;
 
 interface Client {
   principal: Principal;
+  /** The token or key the stream was opened with, checked again on every heartbeat. */
+  credential: string;
   out: ServerResponse;
   /** Last position sent: live messages at or before it (already sent by the catch-up) are skipped. */
   last: StreamPosition;
@@ -32,11 +34,14 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly clients = new Set<Client>();
   private readonly subscriber: Redis;
   private heartbeat?: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly auth: AuthGuard,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.heartbeatMs = config.sseHeartbeatMs;
     this.subscriber = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, raw: string) => this.deliver(JSON.parse(raw) as StreamMessage));
@@ -49,7 +54,8 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
     await this.subscriber.connect().then(() => this.subscriber.subscribe(this.channel)).catch((error: Error) => this.logger.warn(`event stream not subscribed yet: ${error.message}`));
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) client.out.write(': keep-alive\n\n');
-    }, HEARTBEAT_MS);
+      void this.recheckCredentials();
+    }, this.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -65,10 +71,10 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Starts a stream on a hijacked response; resumes after `lastEventId` when given. */
-  async open(principal: Principal, out: ServerResponse, lastEventId?: string): Promise<void> {
+  async open(principal: Principal, credential: string, out: ServerResponse, lastEventId?: string): Promise<void> {
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     out.write('retry: 3000\n\n');
-    const client: Client = { principal, out, last: STREAM_START, buffer: [] };
+    const client: Client = { principal, credential, out, last: STREAM_START, buffer: [] };
     this.clients.add(client);
     out.on('close', () => this.clients.delete(client));
     const resumeFrom = parsePosition(lastEventId);
@@ -85,6 +91,23 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
     const buffered = client.buffer ?? [];
     client.buffer = undefined;
     for (const message of buffered) this.send(client, message);
+  }
+
+  /**
+   * A stream lives longer than the request that opened it: its token may expire, its key be
+   * revoked, its user be deactivated or change role. Ends the streams no longer allowed and lets
+   * the others see what their user may see now. A failed check (database away) keeps the stream.
+   */
+  private async recheckCredentials(): Promise<void> {
+    for (const client of this.clients) {
+      if (client.buffer) continue; // still catching up; checked on the next beat
+      const principal = await this.auth.resolvePrincipal(client.credential).catch(() => client.principal);
+      if (principal) client.principal = principal;
+      else {
+        client.out.end('event: unauthorized\ndata: {"reason":"the token or API key is no longer valid"}\n\n');
+        this.clients.delete(client);
+      }
+    }
   }
 
   /** Open streams on this instance (for health and tests). */
