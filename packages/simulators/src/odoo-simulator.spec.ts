@@ -53,6 +53,9 @@ describe('Odoo over XML-RPC', () => {
     await crm.mirrorLead(id, { lost: true });
     expect(sim.records('crm.lead')[0]).toMatchObject({ stage_id: 2, active: false });
     await expect(crm.mirrorLead(id, { stageName: 'Negotiation' })).rejects.toThrow('Odoo has no crm.stage named "Negotiation"');
+    // Once an admin adds the stage, the next write finds it (a miss is not remembered).
+    const added = (await transport.executeKw('crm.stage', 'create', [{ name: 'Negotiation' }])) as number;
+    expect(await crm.mirrorLead(id, { stageName: 'Negotiation' })).toMatchObject({ stageId: added });
   });
 
   it('reads our changed leads in write_date order, archived ones too, from a cursor', async () => {

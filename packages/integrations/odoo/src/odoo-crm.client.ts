@@ -212,12 +212,19 @@ export class OdooCrmClient {
     return id as Promise<number>;
   }
 
-  /** The first matching record's `field` (its id by default), cached for the life of the process. */
+  /**
+   * The first matching record's `field` (its id by default), cached for the life of the process.
+   * A miss or an error is not cached: the stage or model an admin adds later is found then.
+   */
   private lookup(model: string, domain: unknown[], field = 'id'): Promise<number | undefined> {
     const key = `${model}:${field}:${JSON.stringify(domain)}`;
     let id = this.ids.get(key);
     if (!id) {
-      id = this.odoo.executeKw(model, 'search_read', [domain], { fields: [field], limit: 1 }).then((rows) => (rows as Row[])[0]?.[field] as number | undefined);
+      id = this.odoo.executeKw(model, 'search_read', [domain], { fields: [field], limit: 1 }).then((rows) => {
+        const found = (rows as Row[])[0]?.[field] as number | undefined;
+        if (found === undefined) this.ids.delete(key);
+        return found;
+      });
       this.ids.set(key, id);
       id.catch(() => this.ids.delete(key));
     }
