@@ -103,12 +103,17 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 500;
     return this.prisma.$transaction(
       async (tx) => {
+        // Walk the unpublished-rows index in its own order, stopping at the batch size. A bitmap scan
+        // would visit every entry left by rows published since the last vacuum (tens of thousands
+        // under load, more when autovacuum lags or is off); an index scan marks those dead as it
+        // passes, so the next pass skips them.
+        await tx.$executeRaw`SET LOCAL enable_bitmapscan = off`;
         // Only queues this process has: a row for another one (written by a newer or older version
         // during a rolling deploy) waits for a process that knows it, and never blocks the rest.
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT id, queue, job_name, job_id, payload, run_at FROM outbox_message
           WHERE published_at IS NULL AND queue = ANY(${[...this.queues.keys()]}::text[])
-          ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+          ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
         const byQueue = new Map<string, OutboxRow[]>();
         for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);

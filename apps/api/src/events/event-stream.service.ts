@@ -35,6 +35,8 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly subscriber: Redis;
   private heartbeat?: NodeJS.Timeout;
   private readonly heartbeatMs: number;
+  /** The credential check in progress (a slow one is not started again on top of itself). */
+  private rechecking?: Promise<void>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -54,7 +56,7 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
     await this.subscriber.connect().then(() => this.subscriber.subscribe(this.channel)).catch((error: Error) => this.logger.warn(`event stream not subscribed yet: ${error.message}`));
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) client.out.write(': keep-alive\n\n');
-      void this.recheckCredentials();
+      this.rechecking ??= this.recheckCredentials().finally(() => (this.rechecking = undefined));
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }

@@ -11,9 +11,9 @@ const MAX_BATCHES = 20;
 /**
  * Keeps the two append-only plumbing tables from growing for ever: outbox rows whose job went to
  * the queue (was published) more than OUTBOX_RETENTION_HOURS ago — an unpublished row is never
- * deleted, whatever its age — and live-update events past STREAM_EVENT_RETENTION_HOURS (a stream resuming
- * from an older Last-Event-ID gets what is left). Leads, their timeline and the raw webhook
- * deliveries are the record and are not touched.
+ * deleted, whatever its age — and live-update events past STREAM_EVENT_RETENTION_HOURS (a stream
+ * resuming from an older Last-Event-ID gets what is left). Leads, their timeline and the raw
+ * webhook deliveries are the record and are not touched.
  */
 @Injectable()
 export class RetentionSweep {
