@@ -116,7 +116,11 @@ export class OutboxRelay {
           ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
         const byQueue = new Map<string, OutboxRow[]>();
-        for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+        for (const row of rows) {
+          const queued = byQueue.get(row.queue);
+          if (queued) queued.push(row);
+          else byQueue.set(row.queue, [row]);
+        }
         await Promise.all(
           [...byQueue].map(([name, queueRows]) => {
             const queue = this.queues.get(name as QueueName)!;

@@ -22,7 +22,7 @@ export class RetentionSweep {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One pass; returns how many rows of each table it deleted. */
+  /** One pass; returns how many rows of each table it deleted. Ages are on the database's clock, the one that stamped them. */
   async sweep(): Promise<{ outbox: number; streamEvents: number }> {
     const { outbox, streamEvents } = this.config.queue.retentionHours;
     return {
@@ -43,7 +43,6 @@ export class RetentionSweep {
     };
   }
 
-  /** Ages are measured on the database's clock, the one that stamped created_at. */
   private async inBatches(deleteBatch: () => Promise<number>): Promise<number> {
     let deleted = 0;
     for (let i = 0; i < MAX_BATCHES; i++) {

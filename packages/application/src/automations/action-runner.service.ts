@@ -2,15 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
 import { PrismaClient, type ActionRun as ActionRunRow } from '@leadflow/db';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
-import type { ActionType } from '@leadflow/contracts';
-import { actionJobName, outboxMessage, type ActionJobPayload } from '@leadflow/queue';
+import type { ActionJobPayload } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { recordTimeline } from '../leads/timeline.js';
 import { alertAdmins, credentialsAlert } from '../notifications/notifier.js';
 import { ACTION_EXECUTORS, LEAD_FOR_ACTION, UnavailableConnector, type ActionExecutor, type ActionOutcome, type LeadForAction } from './action-executor.js';
-import { actionRunJobId } from './automation-dispatcher.service.js';
+import { queueRuns } from './automation-dispatcher.service.js';
 
 export type RunOutcome = 'done' | 'skipped' | 'retry' | 'dead';
 
@@ -51,7 +50,6 @@ export class ActionRunner {
     const { lead, ...run } = claimed;
     const executor = this.executors.get(run.actionType) ?? new UnavailableConnector(run.actionType as never);
     try {
-      if (!lead) throw new NotFoundError(`lead ${run.leadId} no longer exists`);
       // The connector's call, timed per connector (notify.user is our own: not an outside call).
       const connector = run.actionType.split('.')[0]!;
       const outcome = connector === 'notify' ? await executor.execute(run, lead, this.prisma) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.prisma));
@@ -66,7 +64,7 @@ export class ActionRunner {
           where: { id: run.id, dispatch: run.dispatch, status: 'running' },
           data: { status: dead ? 'dead' : 'failed', lastError: message, leaseUntil: null, finishedAt: dead ? this.clock.now() : null },
         });
-        if (count && dead && lead) {
+        if (count && dead) {
           await recordTimeline(tx, [{ leadId: run.leadId, type: 'action_dead', payload: { actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, attempts: run.attempts, error: message } }]);
           // A connector that gives up needs an admin now; refused credentials get their own alert.
           await alertAdmins(tx, {
@@ -88,20 +86,15 @@ export class ActionRunner {
    * again as a new dispatch. Returns how many.
    */
   async requeueAbandoned(): Promise<number> {
-    const runs = await this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx) => {
       const lapsed = await tx.$queryRaw<{ id: string; action_type: string; dispatch: number }[]>`
         UPDATE action_run SET status = 'failed', dispatch = dispatch + 1, lease_until = NULL,
           last_error = 'the worker running this attempt stopped before finishing it'
         WHERE id IN (SELECT id FROM action_run WHERE status = 'running' AND lease_until < now() LIMIT 100 FOR UPDATE SKIP LOCKED)
         RETURNING id, action_type, dispatch`;
-      for (const run of lapsed) {
-        await tx.outboxMessage.create({
-          data: outboxMessage(actionJobName(run.action_type as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch)),
-        });
-      }
+      await queueRuns(tx, lapsed.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch })));
       return lapsed.length;
     });
-    return runs;
   }
 
   /** The run, if this job may attempt it now, read with its lead in one query (relation joins). */

@@ -14,8 +14,11 @@ function actionsOf(automation: AutomationRow): AutomationAction[] {
   return automation.actions as unknown as AutomationAction[];
 }
 
-/** Queues runs (new, retried or re-sent): each job carries its dispatch number, so an older job finds nothing to do. */
-async function queueRuns(tx: Tx, runs: { id: string; actionType: string; dispatch: number; scheduledAt: Date }[]): Promise<void> {
+/**
+ * Queues runs (new, retried, re-sent or requeued after a lost worker): each job carries its dispatch
+ * number, so an older job finds nothing to do. Without `scheduledAt` a run is due now.
+ */
+export async function queueRuns(tx: Tx, runs: { id: string; actionType: string; dispatch: number; scheduledAt?: Date }[]): Promise<void> {
   if (runs.length === 0) return;
   await tx.outboxMessage.createMany({
     data: runs.map((run) => outboxMessage(actionJobName(run.actionType as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch), run.scheduledAt)),
