@@ -2,3 +2,4 @@ export * from './generated/prisma/client.js';
 export * from './prisma-client.js';
 export * from './migrations/migration-runner.js';
 export * from './channel-listener.js';
+export * from './sql.js';

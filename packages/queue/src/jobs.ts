@@ -1,4 +1,5 @@
 import { ACTION_TYPES, type ActionType, type AutomationTrigger } from '@leadflow/contracts';
+import type { SqlRunner } from '@leadflow/db';
 
 /**
  * Every queue job the service runs, declared once. A row in Postgres (the outbox, an action run)
@@ -80,3 +81,17 @@ export function normalizeLeadJobId(inboundEventId: string, replayCount = 0): str
 export function outboxMessage<N extends JobName>(name: N, payload: PayloadOf<N>, jobId: string, runAt?: Date) {
   return { queue: JOB_QUEUE[name], jobName: name, jobId, payload: payload as object, runAt: runAt ?? null };
 }
+
+/**
+ * Writes outbox rows in one statement through plain SQL (a pg transaction, or Prisma's through
+ * `sqlOf`), for the per-lead paths that do not go through Prisma's client.
+ */
+export async function writeOutbox(db: SqlRunner, messages: ReturnType<typeof outboxMessage>[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox_message (queue, job_name, job_id, payload, run_at)
+     SELECT queue, job_name, job_id, payload::jsonb, run_at::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(queue, job_name, job_id, payload, run_at)`,
+    [messages.map((m) => m.queue), messages.map((m) => m.jobName), messages.map((m) => m.jobId), messages.map((m) => JSON.stringify(m.payload)), messages.map((m) => m.runAt?.toISOString() ?? null)],
+  );
+}
+

@@ -1,7 +1,7 @@
 import type { ActionExecutor, ActionOutcome, LeadForAction } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import type { LeadAnswer } from '@leadflow/contracts';
-import type { ActionRun as ActionRunRow, PrismaClient } from '@leadflow/db';
+import type { ActionRun as ActionRunRow, SqlPool } from '@leadflow/db';
 import { localTime } from '@leadflow/domain';
 import type { OdooCrmClient, OdooLeadValues } from '@leadflow/integration-odoo';
 import { platformLabel } from './lead-context.js';
@@ -41,23 +41,23 @@ export async function syncToOdoo(
   odoo: OdooCrmClient,
   config: OdooConfig,
   lead: LeadForAction,
-  db: PrismaClient,
+  db: SqlPool,
   options: { params?: Record<string, unknown>; onlyIfMissing?: boolean } = {},
 ): Promise<{ id: number; created: boolean }> {
   const params = options.params ?? {};
-  return db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`odoo-sync:${lead.id}`}, 0))`;
-      const { odooLeadId } = await tx.lead.findUniqueOrThrow({ where: { id: lead.id }, select: { odooLeadId: true } });
-      // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
-      if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
-      const synced = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined);
-      if (synced.id !== odooLeadId) await tx.lead.update({ where: { id: lead.id }, data: { odooLeadId: synced.id } });
-      return synced;
-    },
-    // Odoo calls happen inside: allow for a slow Odoo, not just a fast database.
-    { timeout: 120_000, maxWait: 120_000 },
-  );
+  // Odoo calls happen inside the transaction: it holds the lead's lock for as long as Odoo takes.
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`odoo-sync:${lead.id}`]);
+    // Read after the lock (a statement of its own, so it sees what the previous holder committed).
+    const [row] = await tx.query<{ odoo_lead_id: number | null }>('SELECT odoo_lead_id FROM lead WHERE id = $1::uuid', [lead.id]);
+    if (!row) throw new Error(`lead ${lead.id} does not exist`);
+    const odooLeadId = row.odoo_lead_id;
+    // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
+    if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
+    const synced = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined);
+    if (synced.id !== odooLeadId) await tx.query('UPDATE lead SET odoo_lead_id = $2, updated_at = now() WHERE id = $1::uuid', [lead.id, synced.id]);
+    return synced;
+  });
 }
 
 export class OdooSyncLeadExecutor implements ActionExecutor {
@@ -68,7 +68,7 @@ export class OdooSyncLeadExecutor implements ActionExecutor {
     private readonly config: OdooConfig,
   ) {}
 
-  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
+  async execute(run: ActionRunRow, lead: LeadForAction, db: SqlPool): Promise<ActionOutcome> {
     const { id, created } = await syncToOdoo(this.odoo, this.config, lead, db, { params: run.params as Record<string, unknown> });
     return { externalId: String(id), result: { model: 'crm.lead', id, created } };
   }
@@ -83,7 +83,7 @@ export class OdooCreateActivityExecutor implements ActionExecutor {
     private readonly config: OdooConfig,
   ) {}
 
-  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
+  async execute(run: ActionRunRow, lead: LeadForAction, db: SqlPool): Promise<ActionOutcome> {
     // Runs of one automation are separate jobs: whichever comes first makes sure the Odoo lead exists.
     const { id: odooLeadId } = await syncToOdoo(this.odoo, this.config, lead, db, { onlyIfMissing: true });
     const params = run.params as { summary?: string };

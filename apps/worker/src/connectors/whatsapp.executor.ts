@@ -1,6 +1,6 @@
 import type { ActionExecutor, ActionOutcome, LeadForAction } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import { Prisma, type ActionRun as ActionRunRow, type PrismaClient } from '@leadflow/db';
+import type { ActionRun as ActionRunRow, SqlPool } from '@leadflow/db';
 import { pickTemplateLanguage, templateBody, type WhatsAppClient } from '@leadflow/integration-whatsapp';
 import { IntegrationError } from '@leadflow/integration-common';
 import { leadContext } from './lead-context.js';
@@ -18,12 +18,16 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     private readonly config: NonNullable<AppConfig['whatsapp']>,
   ) {}
 
-  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
-    const sent = await db.whatsAppMessage.findFirst({ where: { actionRunId: run.id, generation: run.generation } });
-    if (sent) return { externalId: sent.wamid, result: { template: sent.template, language: sent.language, alreadySent: true } };
+  async execute(run: ActionRunRow, lead: LeadForAction, db: SqlPool): Promise<ActionOutcome> {
+    // What this run and generation already sent, and whether the person opted out: one read.
+    const [{ wamid: sentWamid, template: sentTemplate, language: sentLanguage, opted_out_at: optedOutAt }] = await db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null }>(
+      `SELECT m.wamid, m.template, m.language, (SELECT whatsapp_opted_out_at FROM contact WHERE id = $3::uuid) AS opted_out_at
+       FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT wamid, template, language FROM whatsapp_message WHERE action_run_id = $1::uuid AND generation = $2 LIMIT 1) m ON true`,
+      [run.id, run.generation, lead.contactId],
+    );
+    if (sentWamid) return { externalId: sentWamid, result: { template: sentTemplate, language: sentLanguage, alreadySent: true } };
     // Someone who asked us to stop is never messaged again, by any automation.
-    const contact = await db.contact.findUnique({ where: { id: lead.contactId }, select: { whatsappOptedOutAt: true } });
-    if (contact?.whatsappOptedOutAt) return { result: { skipped: 'the person opted out of WhatsApp messages', optedOutAt: contact.whatsappOptedOutAt.toISOString() } };
+    if (optedOutAt) return { result: { skipped: 'the person opted out of WhatsApp messages', optedOutAt: optedOutAt.toISOString() } };
     const params = run.params as { template: string; language?: string };
     const { definition, params: bodyParams } = templateBody(this.config.templates, params.template, leadContext(lead));
     const language = params.language && definition.languages.includes(params.language) ? params.language : pickTemplateLanguage(definition, lead.language ?? undefined);
@@ -33,16 +37,24 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     if (marked?.generation === run.generation) {
       throw new IntegrationError('whatsapp', 'UNCERTAIN', 'the worker stopped while this message was being sent, so it may have reached the person: check the conversation, then retry the run if it did not');
     }
-    await db.actionRun.update({ where: { id: run.id }, data: { result: { sending: { generation: run.generation, at: new Date().toISOString() } } } });
+    await db.query('UPDATE action_run SET result = $2::jsonb, updated_at = now() WHERE id = $1::uuid', [run.id, JSON.stringify({ sending: { generation: run.generation, at: new Date().toISOString() } })]);
     let wamid: string;
     try {
       ({ wamid } = await this.whatsapp.sendTemplate({ to: lead.phone ?? '', template: params.template, language, bodyParams }));
     } catch (error) {
       // Refused or unreachable: nothing was sent, a retry may send.
-      await db.actionRun.update({ where: { id: run.id }, data: { result: Prisma.DbNull } });
+      await db.query('UPDATE action_run SET result = NULL, updated_at = now() WHERE id = $1::uuid', [run.id]);
       throw error;
     }
-    await db.whatsAppMessage.create({ data: { wamid, leadId: lead.id, actionRunId: run.id, generation: run.generation, to: lead.phone!, template: params.template, language } });
+    await db.query('INSERT INTO whatsapp_message (wamid, lead_id, action_run_id, generation, "to", template, language) VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7)', [
+      wamid,
+      lead.id,
+      run.id,
+      run.generation,
+      lead.phone!,
+      params.template,
+      language,
+    ]);
     return { externalId: wamid, result: { template: params.template, language, bodyParams } };
   }
 }

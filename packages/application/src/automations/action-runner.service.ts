@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient, type ActionRun as ActionRunRow } from '@leadflow/db';
+import { PrismaClient, SqlPool, sqlOf, type ActionRun as ActionRunRow } from '@leadflow/db';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import type { ActionJobPayload } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
@@ -8,12 +8,18 @@ import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { recordTimeline } from '../leads/timeline.js';
 import { alertAdmins, credentialsAlert } from '../notifications/notifier.js';
-import { ACTION_EXECUTORS, LEAD_FOR_ACTION, UnavailableConnector, type ActionExecutor, type ActionOutcome, type LeadForAction } from './action-executor.js';
+import { ACTION_EXECUTORS, UnavailableConnector, type ActionExecutor, type ActionOutcome, type LeadForAction } from './action-executor.js';
 import { queueRuns } from './automation-dispatcher.service.js';
 
 export type RunOutcome = 'done' | 'skipped' | 'retry' | 'dead';
 
-type ClaimedRun = ActionRunRow & { lead: LeadForAction };
+interface ClaimedRow {
+  run: ActionRunRow;
+  lead: LeadForAction & { tx?: string };
+  assignee: LeadForAction['assignee'];
+  team: LeadForAction['team'];
+  branch: LeadForAction['branch'];
+}
 
 /**
  * Executes one action run: claims it (an atomic status change, so a job delivered twice runs it
@@ -27,6 +33,7 @@ export class ActionRunner {
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlPool,
     private readonly clock: Clock,
     @Inject(ACTION_EXECUTORS) executors: ActionExecutor[],
     @Inject(APP_CONFIG) config: AppConfig,
@@ -47,12 +54,12 @@ export class ActionRunner {
   private async attempt(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string; type?: string }> {
     const claimed = await this.claim(job);
     if (!claimed) return { outcome: 'skipped' };
-    const { lead, ...run } = claimed;
+    const { run, lead } = claimed;
     const executor = this.executors.get(run.actionType) ?? new UnavailableConnector(run.actionType as never);
     try {
       // The connector's call, timed per connector (notify.user is our own: not an outside call).
       const connector = run.actionType.split('.')[0]!;
-      const outcome = connector === 'notify' ? await executor.execute(run, lead, this.prisma) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.prisma));
+      const outcome = connector === 'notify' ? await executor.execute(run, lead, this.sql) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.sql));
       await this.finish(run, outcome);
       return { outcome: 'done', type: run.actionType };
     } catch (error) {
@@ -92,21 +99,30 @@ export class ActionRunner {
           last_error = 'the worker running this attempt stopped before finishing it'
         WHERE id IN (SELECT id FROM action_run WHERE status = 'running' AND lease_until < now() LIMIT 100 FOR UPDATE SKIP LOCKED)
         RETURNING id, action_type, dispatch`;
-      await queueRuns(tx, lapsed.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch })));
+      await queueRuns(sqlOf(tx), lapsed.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch })));
       return lapsed.length;
     });
   }
 
-  /** The run, if this job may attempt it now, read with its lead in one query (relation joins). */
-  private async claim(job: ActionJobPayload): Promise<ClaimedRun | undefined> {
+  /** The run, if this job may attempt it now, with its lead, owner, team and branch: one statement. */
+  private async claim(job: ActionJobPayload): Promise<{ run: ActionRunRow; lead: LeadForAction } | undefined> {
     const leaseUntil = new Date(this.clock.now().getTime() + this.leaseMs);
-    const [claimed] = await this.prisma.$queryRaw<{ id: string }[]>`
-      UPDATE action_run SET status = 'running', attempts = attempts + 1, started_at = now(), lease_until = ${leaseUntil}, updated_at = now()
-      WHERE id = ${job.actionRunId}::uuid AND dispatch = ${job.dispatch}
-        AND (status IN ('pending', 'failed') OR (status = 'running' AND lease_until < now()))
-      RETURNING id`;
+    const [claimed] = await this.sql.queryParts<ClaimedRow>(
+      `WITH claimed AS (
+         UPDATE action_run SET status = 'running', attempts = attempts + 1, started_at = now(), lease_until = $3, updated_at = now()
+         WHERE id = $1::uuid AND dispatch = $2
+           AND (status IN ('pending', 'failed') OR (status = 'running' AND lease_until < now()))
+         RETURNING *)
+       SELECT r.*, l.*, e.*, t.*, b.*
+       FROM claimed r JOIN lead l ON l.id = r.lead_id
+         LEFT JOIN employee e ON e.id = l.assignee_id LEFT JOIN team t ON t.id = l.team_id LEFT JOIN branch b ON b.id = l.branch_id`,
+      [job.actionRunId, job.dispatch, leaseUntil],
+      ['run', 'lead', 'assignee', 'team', 'branch'],
+    );
     if (!claimed) return undefined;
-    return (await this.prisma.actionRun.findUnique({ where: { id: claimed.id }, include: { lead: { include: LEAD_FOR_ACTION } } })) ?? undefined;
+    // The lead's transaction id is the feeds' bookkeeping, not a field of the lead.
+    const { tx: _tx, ...lead } = claimed.lead;
+    return { run: claimed.run, lead: { ...lead, assignee: claimed.assignee, team: claimed.team, branch: claimed.branch } };
   }
 
   /**
@@ -118,12 +134,14 @@ export class ActionRunner {
     const now = this.clock.now();
     const result = outcome.result === undefined ? null : JSON.stringify(outcome.result);
     const step = JSON.stringify({ actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId });
-    await this.prisma.$executeRaw`
-      WITH done AS (
-        UPDATE action_run SET status = 'done', external_id = ${outcome.externalId ?? null}, result = COALESCE(${result}::jsonb, result),
-          finished_at = ${now}, last_error = NULL, lease_until = NULL, updated_at = ${now}
-        WHERE id = ${run.id}::uuid AND dispatch = ${run.dispatch} AND status = 'running'
-        RETURNING lead_id)
-      INSERT INTO lead_event (lead_id, type, payload) SELECT lead_id, 'action_done', ${step}::jsonb FROM done`;
+    await this.sql.query(
+      `WITH done AS (
+         UPDATE action_run SET status = 'done', external_id = $3, result = COALESCE($4::jsonb, result),
+           finished_at = $5, last_error = NULL, lease_until = NULL, updated_at = $5
+         WHERE id = $1::uuid AND dispatch = $2 AND status = 'running'
+         RETURNING lead_id)
+       INSERT INTO lead_event (lead_id, type, payload) SELECT lead_id, 'action_done', $6::jsonb FROM done`,
+      [run.id, run.dispatch, outcome.externalId ?? null, result, now, step],
+    );
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ActionType, AutomationAction, AutomationTrigger, Condition } from '@leadflow/contracts';
-import { Prisma, PrismaClient, type Automation as AutomationRow } from '@leadflow/db';
+import { Prisma, PrismaClient, SqlPool, camelRow, sqlOf, type Automation as AutomationRow, type Lead as LeadRow, type SqlRunner } from '@leadflow/db';
 import { evaluateConditions, DEFAULT_TIMEZONE } from '@leadflow/domain';
-import { ACTION_LIMITS, actionJobName, outboxMessage, type JobPayloads } from '@leadflow/queue';
+import { ACTION_LIMITS, actionJobName, outboxMessage, writeOutbox, type JobPayloads } from '@leadflow/queue';
 import { Clock } from '../clock.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { Tx } from '../prisma-tx.js';
 import { ruleSubjectOf } from '../routing/routable-lead.js';
 
 export const actionRunJobId = (runId: string, dispatch: number) => `action-run:${runId}:${dispatch}`;
@@ -18,11 +17,11 @@ function actionsOf(automation: AutomationRow): AutomationAction[] {
  * Queues runs (new, retried, re-sent or requeued after a lost worker): each job carries its dispatch
  * number, so an older job finds nothing to do. Without `scheduledAt` a run is due now.
  */
-export async function queueRuns(tx: Tx, runs: { id: string; actionType: string; dispatch: number; scheduledAt?: Date }[]): Promise<void> {
-  if (runs.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: runs.map((run) => outboxMessage(actionJobName(run.actionType as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch), run.scheduledAt)),
-  });
+export async function queueRuns(db: SqlRunner, runs: { id: string; actionType: string; dispatch: number; scheduledAt?: Date }[]): Promise<void> {
+  await writeOutbox(
+    db,
+    runs.map((run) => outboxMessage(actionJobName(run.actionType as ActionType), { actionRunId: run.id, dispatch: run.dispatch }, actionRunJobId(run.id, run.dispatch), run.scheduledAt)),
+  );
 }
 
 export interface ManualRunResult {
@@ -40,16 +39,21 @@ export interface ManualRunResult {
 export class AutomationDispatcher {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlPool,
     private readonly clock: Clock,
   ) {}
 
+  /** Runs for every trigger of every lead: plain SQL, one transaction (runs and their jobs together). */
   async dispatch(fired: JobPayloads['run-automations']): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const lead = await tx.lead.findUnique({ where: { id: fired.leadId }, include: { branch: true } });
-      if (!lead) return 0;
-      const automations = await tx.automation.findMany({ where: { trigger: fired.trigger, enabled: true }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] });
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<Record<string, unknown>>('SELECT l.*, b.timezone AS branch_timezone FROM lead l LEFT JOIN branch b ON b.id = l.branch_id WHERE l.id = $1::uuid', [fired.leadId]);
+      if (!row) return 0;
+      const lead = camelRow<LeadRow & { branchTimezone: string | null }>(row);
+      const automations = (
+        await tx.query<Record<string, unknown>>(`SELECT * FROM automation WHERE "trigger" = $1 AND enabled ORDER BY priority DESC, created_at ASC`, [fired.trigger])
+      ).map((a) => camelRow<AutomationRow>(a));
       const now = this.clock.now();
-      const subject = { lead: ruleSubjectOf(lead), now, timezone: lead.branch?.timezone ?? DEFAULT_TIMEZONE };
+      const subject = { lead: ruleSubjectOf(lead), now, timezone: lead.branchTimezone ?? DEFAULT_TIMEZONE };
       let count = 0;
       for (const automation of automations) {
         if (automation.fromStatus && automation.fromStatus !== fired.fromStatus) continue;
@@ -77,7 +81,7 @@ export class AutomationDispatcher {
       const actions = actionsOf(automation).filter((a) => !options.actionKey || a.key === options.actionKey);
       if (actions.length === 0) throw new NotFoundError(`automation ${automation.name} has no action "${options.actionKey}"`);
       const now = this.clock.now();
-      const created = new Set((await this.createRuns(tx, leadId, automation, actions, now)).map((run) => run.id));
+      const created = new Set((await this.createRuns(sqlOf(tx), leadId, automation, actions, now)).map((run) => run.id));
       const runs = await tx.actionRun.findMany({ where: { leadId, automationId, actionKey: { in: actions.map((a) => a.key) } } });
       const out: ManualRunResult[] = [];
       for (const run of runs) {
@@ -88,7 +92,7 @@ export class AutomationDispatcher {
             where: { id: run.id },
             data: { status: 'pending', attempts: 0, lastError: null, externalId: null, dispatch: { increment: 1 }, generation: { increment: 1 }, scheduledAt: now, startedAt: null, finishedAt: null, leaseUntil: null },
           });
-          await queueRuns(tx, [again]);
+          await queueRuns(sqlOf(tx), [again]);
           out.push({ actionKey: run.actionKey, actionRunId: run.id, queued: true });
         } else {
           out.push({ actionKey: run.actionKey, actionRunId: run.id, queued: fresh });
@@ -109,23 +113,30 @@ export class AutomationDispatcher {
         // A person decided: an uncertain send (marked in result) is to be done again.
         data: { status: 'pending', attempts: 0, dispatch: { increment: 1 }, scheduledAt: this.clock.now(), leaseUntil: null, finishedAt: null, result: Prisma.DbNull },
       });
-      await queueRuns(tx, [again]);
+      await queueRuns(sqlOf(tx), [again]);
     });
   }
 
   /** Inserts the runs that do not exist yet and queues those; returns the new ones. */
-  private async createRuns(tx: Tx, leadId: string, automation: AutomationRow, actions: AutomationAction[], now: Date) {
-    const rows: Prisma.ActionRunCreateManyInput[] = actions.map((action) => ({
-      leadId,
-      automationId: automation.id,
-      actionKey: action.key,
-      actionType: action.type,
-      params: action.params as Prisma.InputJsonValue,
-      maxAttempts: ACTION_LIMITS[action.type].attempts,
-      scheduledAt: new Date(now.getTime() + (action.delaySeconds ?? 0) * 1000),
-    }));
-    const created = await tx.actionRun.createManyAndReturn({ data: rows, skipDuplicates: true });
-    await queueRuns(tx, created);
-    return created;
+  private async createRuns(db: SqlRunner, leadId: string, automation: AutomationRow, actions: AutomationAction[], now: Date): Promise<{ id: string; actionType: string; dispatch: number; scheduledAt: Date }[]> {
+    const created = await db.query<{ id: string; action_type: string; dispatch: number; scheduled_at: Date }>(
+      `INSERT INTO action_run (lead_id, automation_id, action_key, action_type, params, max_attempts, scheduled_at)
+       SELECT $1::uuid, $2::uuid, key, type, params::jsonb, max_attempts, scheduled_at::timestamptz
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::text[]) AS a(key, type, params, max_attempts, scheduled_at)
+       ON CONFLICT (lead_id, automation_id, action_key) DO NOTHING
+       RETURNING id, action_type, dispatch, scheduled_at`,
+      [
+        leadId,
+        automation.id,
+        actions.map((a) => a.key),
+        actions.map((a) => a.type),
+        actions.map((a) => JSON.stringify(a.params ?? {})),
+        actions.map((a) => ACTION_LIMITS[a.type].attempts),
+        actions.map((a) => new Date(now.getTime() + (a.delaySeconds ?? 0) * 1000).toISOString()),
+      ],
+    );
+    const runs = created.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch, scheduledAt: run.scheduled_at }));
+    await queueRuns(db, runs);
+    return runs;
   }
 }

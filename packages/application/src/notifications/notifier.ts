@@ -1,4 +1,5 @@
 import type { NotificationCategory } from '@leadflow/contracts';
+import { sqlOf, type SqlRunner } from '@leadflow/db';
 import type { Db } from '../prisma-tx.js';
 
 export interface NewNotification {
@@ -15,16 +16,20 @@ export interface NewNotification {
   dedupeKey?: string;
 }
 
-/** Creates an in-app notification, once per dedupe key. */
-export async function notify(db: Db, n: NewNotification): Promise<{ id: string; created: boolean }> {
-  if (n.dedupeKey) {
-    const existing = await db.notification.findUnique({ where: { dedupeKey: n.dedupeKey }, select: { id: true } });
-    if (existing) return { id: existing.id, created: false };
-  }
-  const rows = await db.notification.createManyAndReturn({ data: [n], skipDuplicates: true, select: { id: true } });
-  if (rows[0]) return { id: rows[0].id, created: true };
-  // Lost a race with a concurrent identical call: theirs is the one.
-  const winner = await db.notification.findUniqueOrThrow({ where: { dedupeKey: n.dedupeKey! }, select: { id: true } });
+/** Creates an in-app notification, once per dedupe key (one statement; a second only after losing a race). */
+export async function notify(db: SqlRunner, n: NewNotification): Promise<{ id: string; created: boolean }> {
+  const [row] = await db.query<{ id: string; created: boolean }>(
+    `WITH created AS (
+       INSERT INTO notification (employee_id, user_id, category, title, body, lead_id, action_run_id, dedupe_key)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid, $7::uuid, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)
+     SELECT id, true AS created FROM created
+     UNION ALL SELECT id, false FROM notification WHERE dedupe_key = $8 AND NOT EXISTS (SELECT FROM created)`,
+    [n.employeeId ?? null, n.userId ?? null, n.category, n.title, n.body, n.leadId ?? null, n.actionRunId ?? null, n.dedupeKey ?? null],
+  );
+  if (row) return row;
+  // Lost a race with a concurrent identical call that committed after this statement began: theirs is the one.
+  const [winner] = await db.query<{ id: string }>('SELECT id FROM notification WHERE dedupe_key = $1', [n.dedupeKey]);
+  if (!winner) throw new Error(`notification ${n.dedupeKey} was neither created nor found`);
   return { id: winner.id, created: false };
 }
 
@@ -41,7 +46,7 @@ export interface AdminAlert {
 export async function alertAdmins(db: Db, alert: AdminAlert): Promise<void> {
   const { dedupeKey, ...rest } = alert;
   for (const admin of await db.user.findMany({ where: { role: 'admin', active: true }, select: { id: true } })) {
-    await notify(db, { ...rest, userId: admin.id, dedupeKey: `${dedupeKey}:${admin.id}` });
+    await notify(sqlOf(db), { ...rest, userId: admin.id, dedupeKey: `${dedupeKey}:${admin.id}` });
   }
 }
 

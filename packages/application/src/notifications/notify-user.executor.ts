@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NOTIFICATION_CATEGORIES, type NotificationCategory } from '@leadflow/contracts';
-import type { ActionRun as ActionRunRow, PrismaClient } from '@leadflow/db';
+import type { ActionRun as ActionRunRow, SqlPool } from '@leadflow/db';
 import { renderTemplate } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { ActionExecutor, ActionOutcome, LeadForAction } from '../automations/action-executor.js';
@@ -20,11 +20,11 @@ export interface NotifyUserParams {
 export class NotifyUserExecutor implements ActionExecutor {
   readonly type = 'notify.user' as const;
 
-  async execute(run: ActionRunRow, lead: LeadForAction, db: PrismaClient): Promise<ActionOutcome> {
+  async execute(run: ActionRunRow, lead: LeadForAction, db: SqlPool): Promise<ActionOutcome> {
     const params = run.params as unknown as NotifyUserParams;
     const recipient = params.to === 'assignee' ? lead.assigneeId : params.to === 'manager' ? lead.team?.managerId : params.to;
     if (!recipient) throw new IntegrationError('notify.user', 'INVALID', `lead has no ${params.to === 'manager' ? 'team manager' : 'assignee'} to notify`);
-    if (!(await db.employee.findUnique({ where: { id: recipient }, select: { id: true } }))) {
+    if ((await db.query('SELECT FROM employee WHERE id = $1::uuid', [recipient])).length === 0) {
       throw new IntegrationError('notify.user', 'NOT_FOUND', `employee ${recipient} does not exist`);
     }
     const { assignee, team, ...leadFields } = lead;
