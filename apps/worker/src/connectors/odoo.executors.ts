@@ -55,7 +55,7 @@ export async function syncToOdoo(
     // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
     if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
     const synced = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined);
-    if (synced.id !== odooLeadId) await tx.query('UPDATE lead SET odoo_lead_id = $2, updated_at = now() WHERE id = $1::uuid', [lead.id, synced.id]);
+    if (synced.id !== odooLeadId) await tx.query('UPDATE lead SET odoo_lead_id = $2, updated_at = clock_timestamp() WHERE id = $1::uuid', [lead.id, synced.id]);
     return synced;
   });
 }

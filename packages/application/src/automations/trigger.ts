@@ -1,6 +1,6 @@
 import type { AutomationTrigger } from '@leadflow/contracts';
-import { outboxMessage } from '@leadflow/queue';
-import type { Db } from '../prisma-tx.js';
+import { outboxMessage, writeOutbox } from '@leadflow/queue';
+import { runnerOf, type AnyDb } from '../prisma-tx.js';
 
 export interface FiredTrigger {
   leadId: string;
@@ -16,8 +16,8 @@ export interface FiredTrigger {
  * if and only if the change that fired them commits. The job id names the occurrence (`key`), so
  * a retried transaction or a redelivered job never dispatches it twice.
  */
-export async function fireTrigger(db: Db, fired: FiredTrigger, key: string): Promise<void> {
-  await db.outboxMessage.create({
-    data: outboxMessage('run-automations', { leadId: fired.leadId, trigger: fired.trigger, fromStatus: fired.fromStatus, toStatus: fired.toStatus, origin: fired.origin }, `run-automations:${fired.leadId}:${fired.trigger}:${key}`),
-  });
+export async function fireTrigger(db: AnyDb, fired: FiredTrigger, key: string): Promise<void> {
+  await writeOutbox(runnerOf(db), [
+    outboxMessage('run-automations', { leadId: fired.leadId, trigger: fired.trigger, fromStatus: fired.fromStatus, toStatus: fired.toStatus, origin: fired.origin }, `run-automations:${fired.leadId}:${fired.trigger}:${key}`),
+  ]);
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EscalationStep, TimeOff, WeeklySchedule } from '@leadflow/contracts';
-import type { Branch as BranchRow, Team as TeamRow } from '@leadflow/db';
+import { camelRow, type Branch as BranchRow, type Employee as EmployeeRow, type RoutingRule as RuleRow, type Team as TeamRow } from '@leadflow/db';
 import type { Candidate, OrganisationSnapshot, RuleDefinition, TeamInfo, WorkCalendar } from '@leadflow/domain';
 import { DEFAULT_TIMEZONE } from '@leadflow/domain';
-import type { Db } from '../prisma-tx.js';
+import { runnerOf, type AnyDb } from '../prisma-tx.js';
 
 /** Branches, teams and rules: small, read whole for every routing decision. */
 export interface Organisation {
@@ -25,11 +25,18 @@ function teamInfo(team: TeamRow): TeamInfo {
   return { id: team.id, name: team.name, branchId: team.branchId, fallbackTeamId: team.fallbackTeamId ?? undefined };
 }
 
-/** Reads the organisation as the routing engine sees it. */
+async function rows<T>(db: AnyDb, text: string, values: unknown[] = []): Promise<T[]> {
+  return (await runnerOf(db).query<Record<string, unknown>>(text, values)).map((row) => camelRow<T>(row));
+}
+
+/** Reads the organisation as the routing engine sees it (plain SQL: it runs for every lead routed). */
 @Injectable()
 export class OrganisationReader {
-  async load(db: Db): Promise<Organisation> {
-    const [branches, teams, rules] = await Promise.all([db.branch.findMany(), db.team.findMany(), db.routingRule.findMany()]);
+  async load(db: AnyDb): Promise<Organisation> {
+    // One after the other: inside a transaction they share its one connection anyway.
+    const branches = await rows<BranchRow>(db, 'SELECT * FROM branch');
+    const teams = await rows<TeamRow>(db, 'SELECT * FROM team');
+    const rules = await rows<RuleRow>(db, 'SELECT * FROM routing_rule');
     return {
       branches: new Map(branches.map((b) => [b.id, b])),
       teams: new Map(teams.map((t) => [t.id, t])),
@@ -53,28 +60,30 @@ export class OrganisationReader {
    * transaction: assignments to the same team then happen one after the other, each seeing the
    * counts the previous one left — which is what makes round-robin fair across workers.
    */
-  async lockTeams(db: Db, teamIds: string[]): Promise<void> {
+  async lockTeams(db: AnyDb, teamIds: string[]): Promise<void> {
     if (teamIds.length === 0) return;
-    await db.$queryRaw`SELECT id FROM team WHERE id = ANY(${[...new Set(teamIds)].sort()}::uuid[]) ORDER BY id FOR UPDATE`;
+    await runnerOf(db).query('SELECT id FROM team WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [[...new Set(teamIds)].sort()]);
   }
 
-  /** Employees of these teams with their open (uncontacted) lead counts. */
-  async candidates(db: Db, org: Organisation, teamIds: string[]): Promise<Candidate[]> {
+  /**
+   * Employees of these teams with their open (uncontacted) lead counts, in one statement. Read
+   * after `lockTeams`, in a statement of its own, so it sees the assignment the previous lock holder committed.
+   */
+  async candidates(db: AnyDb, org: Organisation, teamIds: string[]): Promise<Candidate[]> {
     if (teamIds.length === 0) return [];
-    const employees = await db.employee.findMany({ where: { teamId: { in: teamIds } } });
-    const open = await db.lead.groupBy({
-      by: ['assigneeId'],
-      where: { assigneeId: { in: employees.map((e) => e.id) }, contactedAt: null, status: 'new' },
-      _count: { _all: true },
-    });
-    const openBy = new Map(open.map((o) => [o.assigneeId, o._count._all]));
+    const employees = await rows<EmployeeRow & { openLeads: number }>(
+      db,
+      `SELECT e.*, (SELECT count(*) FROM lead l WHERE l.assignee_id = e.id AND l.contacted_at IS NULL AND l.status = 'new')::int AS open_leads
+       FROM employee e WHERE e.team_id = ANY($1::uuid[])`,
+      [teamIds],
+    );
     return employees.map((e) => ({
       id: e.id,
       name: e.name,
       teamId: e.teamId,
       active: e.active,
       capacity: e.capacity,
-      openLeads: openBy.get(e.id) ?? 0,
+      openLeads: Number(e.openLeads),
       weight: e.weight,
       timeOff: e.timeOff as unknown as TimeOff[],
       languages: e.languages,
