@@ -16,6 +16,7 @@ import { ACTION_TYPES } from '@leadflow/contracts';
 import { fakeSnapchatLead, seedDemoOrganisation } from '@leadflow/simulators';
 import { snapchatSignatureHeaders } from '@leadflow/integration-snapchat';
 import { createPrismaClient } from '@leadflow/db';
+import { ACTION_LIMITS } from '@leadflow/queue';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
@@ -29,7 +30,7 @@ const WORKERS = Number(arg('workers', 1));
 const FAN_OUT = ['odoo-lead', 'odoo-activity', 'whatsapp-welcome', 'welcome-email', 'sheet-row'];
 const SECRET = 'bench-snapchat-secret';
 const PORT = 3299;
-const LIFTED = Object.fromEntries(ACTION_TYPES.map((type) => [type, { concurrency: 32, ratePerSecond: 10_000 }]));
+const LIFTED = Object.fromEntries(ACTION_TYPES.map((type) => [type, { concurrency: Math.max(32, ACTION_LIMITS[type].concurrency), ratePerSecond: 10_000 }]));
 
 console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${CONCURRENCY} webhooks in flight, ${WORKERS} worker process(es), connector limits ${LIMITS}, Node ${process.version}`);
 const url = await freshDatabase('leadflow_bench_pipeline');

@@ -21,8 +21,9 @@ export const ACTION_LIMITS: Record<ActionType, ActionLimits> = {
   'odoo.create_activity': { attempts: 8, concurrency: 2, ratePerSecond: 10 },
   'whatsapp.send_template': { attempts: 6, concurrency: 8, ratePerSecond: 50 },
   'email.send': { attempts: 6, concurrency: 4, ratePerSecond: 10 },
-  // Rows are batched and paced per spreadsheet by the writer itself (60 writes a minute).
-  'sheets.append_row': { attempts: 8, concurrency: 20, ratePerSecond: 50 },
+  // Rows are batched and paced per spreadsheet by the writer itself (one write a second): a run
+  // waits for the next batch, so the rows a batch can carry are the runs in flight — many, and cheap.
+  'sheets.append_row': { attempts: 8, concurrency: 200, ratePerSecond: 500 },
 };
 
 export type ActionJobName = `execute-action:${ActionType}`;

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { alertAdmins, credentialsAlert, WhatsAppConversations } from '@leadflow/application';
+import { alertAdmins, credentialsAlert, recordTimeline, WhatsAppConversations, type TimelineEntry } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import { Prisma, PrismaClient, type InboundEvent } from '@leadflow/db';
+import { PrismaClient, SqlPool, camelRow, sqlOf, type Contact as ContactRow, type InboundEvent, type SqlRunner } from '@leadflow/db';
 import { normalizeLead, type NormalizedLead } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { InboundMessage } from '@leadflow/integration-whatsapp';
-import { outboxMessage } from '@leadflow/queue';
+import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { LEAD_ADAPTERS, type LeadAdapters } from './lead-adapters.provider.js';
 
-type Tx = Prisma.TransactionClient;
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export type IntakeOutcome =
   | { kind: 'created' | 'updated'; leadId: string; platform: string; receivedAt: Date }
@@ -17,13 +17,16 @@ export type IntakeOutcome =
   | { kind: 'attached'; leadId: string }
   | { kind: 'skipped'; reason: 'missing' | 'already-processed' | 'dead-lettered' | 'processed-concurrently' };
 
-function leadColumns(lead: NormalizedLead, contactId: string) {
+const COLUMN_TYPES: Record<string, string> = { contact_id: 'uuid', is_organic: 'boolean', answers: 'jsonb', submitted_at: 'timestamptz' };
+
+/** The lead's columns that come from the platform (written on create, refreshed on a replay). */
+function leadColumns(lead: NormalizedLead, contactId: string): Record<string, unknown> {
   const { contact, source } = lead;
   return {
-    contactId,
-    fullName: contact.fullName,
-    firstName: contact.firstName ?? null,
-    lastName: contact.lastName ?? null,
+    contact_id: contactId,
+    full_name: contact.fullName,
+    first_name: contact.firstName ?? null,
+    last_name: contact.lastName ?? null,
     phone: contact.phone ?? null,
     email: contact.email ?? null,
     city: contact.city ?? null,
@@ -31,19 +34,19 @@ function leadColumns(lead: NormalizedLead, contactId: string) {
     country: contact.country ?? null,
     language: contact.language ?? null,
     channel: source.channel ?? null,
-    campaignId: source.campaignId ?? null,
-    campaignName: source.campaignName ?? null,
-    adsetId: source.adsetId ?? null,
-    adsetName: source.adsetName ?? null,
-    adId: source.adId ?? null,
-    adName: source.adName ?? null,
-    formId: source.formId ?? null,
-    formName: source.formName ?? null,
-    pageId: source.pageId ?? null,
-    advertiserId: source.advertiserId ?? null,
-    isOrganic: source.isOrganic ?? null,
-    answers: lead.answers as unknown as Prisma.InputJsonValue,
-    submittedAt: lead.submittedAt ?? null,
+    campaign_id: source.campaignId ?? null,
+    campaign_name: source.campaignName ?? null,
+    adset_id: source.adsetId ?? null,
+    adset_name: source.adsetName ?? null,
+    ad_id: source.adId ?? null,
+    ad_name: source.adName ?? null,
+    form_id: source.formId ?? null,
+    form_name: source.formName ?? null,
+    page_id: source.pageId ?? null,
+    advertiser_id: source.advertiserId ?? null,
+    is_organic: source.isOrganic ?? null,
+    answers: JSON.stringify(lead.answers),
+    submitted_at: lead.submittedAt ?? null,
   };
 }
 
@@ -56,6 +59,7 @@ function leadColumns(lead: NormalizedLead, contactId: string) {
 export class LeadIntakeService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlPool,
     @Inject(LEAD_ADAPTERS) private readonly adapters: LeadAdapters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly conversations: WhatsAppConversations,
@@ -63,8 +67,9 @@ export class LeadIntakeService {
   ) {}
 
   async process(inboundEventId: string): Promise<IntakeOutcome> {
-    const event = await this.prisma.inboundEvent.findUnique({ where: { id: inboundEventId } });
-    if (!event) return { kind: 'skipped', reason: 'missing' };
+    const [row] = await this.sql.query<Record<string, unknown>>('SELECT * FROM inbound_event WHERE id = $1::uuid', [inboundEventId]);
+    if (!row) return { kind: 'skipped', reason: 'missing' };
+    const event = camelRow<InboundEvent>(row);
     if (event.status === 'processed') return { kind: 'skipped', reason: 'already-processed' };
     if (event.status === 'dead_lettered') return { kind: 'skipped', reason: 'dead-lettered' };
 
@@ -74,8 +79,9 @@ export class LeadIntakeService {
     const toDraft = () => adapter.toDraft({ externalId: event.externalId, payload: event.payload, receivedAt: event.receivedAt });
     const draft = event.platform === 'snapchat' ? await toDraft() : await this.metrics.timeExternal(event.platform, toDraft);
     const lead = normalizeLead(draft, { defaultPhoneRegion: this.config.defaultPhoneRegion });
-    const outcome = await this.prisma.$transaction((tx) => (event.platform === 'whatsapp' ? this.storeConversation(tx, event, lead) : this.store(tx, event, lead)));
-    return outcome;
+    // Every lead passes here: plain SQL through pg; a WhatsApp conversation keeps Prisma's transaction for its own services.
+    if (event.platform === 'whatsapp') return this.prisma.$transaction((tx) => this.storeConversation(tx, event, lead));
+    return this.sql.transaction((tx) => this.store(tx, event, lead));
   }
 
   /**
@@ -122,7 +128,7 @@ export class LeadIntakeService {
       await this.conversations.recordInbound(tx, open.id, open.contactId, message);
       return { kind: 'attached', leadId: open.id };
     }
-    const outcome = await this.store(tx, event, lead);
+    const outcome = await this.store(sqlOf(tx), event, lead);
     if (outcome.kind !== 'skipped') {
       const { contactId } = await tx.lead.findUniqueOrThrow({ where: { id: outcome.leadId }, select: { contactId: true } });
       await this.conversations.recordInbound(tx, outcome.leadId, contactId, message);
@@ -130,87 +136,91 @@ export class LeadIntakeService {
     return outcome;
   }
 
-  private async store(tx: Tx, event: InboundEvent, lead: NormalizedLead): Promise<IntakeOutcome> {
-    const claimed = await tx.inboundEvent.updateMany({
-      where: { id: event.id, status: 'received' },
-      data: { status: 'processed', processedAt: new Date(), attempts: { increment: 1 }, lastError: null },
-    });
-    if (claimed.count === 0) return { kind: 'skipped', reason: 'processed-concurrently' };
+  private async store(tx: SqlRunner, event: InboundEvent, lead: NormalizedLead): Promise<IntakeOutcome> {
+    const claimed = await tx.query(
+      `UPDATE inbound_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = $1::uuid AND status = 'received' RETURNING id`,
+      [event.id],
+    );
+    if (claimed.length === 0) return { kind: 'skipped', reason: 'processed-concurrently' };
 
     const contact = await this.upsertContact(tx, lead.contact);
-    const existing = await tx.lead.findUnique({
-      where: { platform_platformLeadId: { platform: lead.platform, platformLeadId: lead.platformLeadId } },
-      select: { id: true },
-    });
     // The same person asking again within the window (any platform) is a duplicate of their latest lead.
     const windowStart = new Date(event.receivedAt.getTime() - this.config.duplicateWindowDays * 86_400_000);
-    const original = !existing && contact.matchedOn
-      ? await tx.lead.findFirst({ where: { contactId: contact.id, receivedAt: { gte: windowStart } }, orderBy: { receivedAt: 'desc' }, select: { id: true, platform: true, receivedAt: true } })
-      : null;
+    const [found] = await tx.query<{ existing_id: string | null; original_id: string | null; original_platform: string | null; original_received_at: Date | null }>(
+      `SELECT (SELECT id FROM lead WHERE platform = $1::"Platform" AND platform_lead_id = $2) AS existing_id, o.id AS original_id, o.platform AS original_platform, o.received_at AS original_received_at
+       FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, platform::text, received_at FROM lead WHERE $3::boolean AND contact_id = $4::uuid AND received_at >= $5::timestamptz ORDER BY received_at DESC LIMIT 1) o ON true`,
+      [lead.platform, lead.platformLeadId, Boolean(contact.matchedOn), contact.id, windowStart],
+    );
+    const existing = found!.existing_id;
+    const original = existing ? null : found!.original_id ? { id: found!.original_id, platform: found!.original_platform, receivedAt: found!.original_received_at } : null;
     const columns = leadColumns(lead, contact.id);
-    const row = existing
-      ? await tx.lead.update({ where: { id: existing.id }, data: columns, select: { id: true } })
-      : await tx.lead.create({ data: { ...columns, platform: lead.platform, platformLeadId: lead.platformLeadId, receivedAt: event.receivedAt, duplicateOfId: original?.id }, select: { id: true } });
-    await tx.inboundEvent.update({ where: { id: event.id }, data: { leadId: row.id } });
+    const names = Object.keys(columns);
+    const values = Object.values(columns);
+    // Explicit types: Prisma's raw queries (the WhatsApp path) send typed parameters.
+    const param = (name: string, n: number) => `$${n}${COLUMN_TYPES[name] ? `::${COLUMN_TYPES[name]}` : ''}`;
+    const [{ id: leadId }] = existing
+      ? await tx.query<{ id: string }>(`UPDATE lead SET ${names.map((n, i) => `${n} = ${param(n, i + 2)}`).join(', ')}, updated_at = clock_timestamp() WHERE id = $1::uuid RETURNING id`, [existing, ...values])
+      : await tx.query<{ id: string }>(
+          `INSERT INTO lead (${names.join(', ')}, platform, platform_lead_id, received_at, duplicate_of_id, updated_at)
+           VALUES (${names.map((n, i) => param(n, i + 1)).join(', ')}, $${names.length + 1}::"Platform", $${names.length + 2}, $${names.length + 3}::timestamptz, $${names.length + 4}::uuid, clock_timestamp()) RETURNING id`,
+          [...values, lead.platform, lead.platformLeadId, event.receivedAt, original?.id ?? null],
+        );
 
-    const timeline: Prisma.LeadEventCreateManyInput[] = [];
-    if (!existing) timeline.push({ leadId: row.id, type: 'received', occurredAt: event.receivedAt, payload: { inboundEventId: event.id, platform: event.platform } });
+    const timeline: TimelineEntry[] = [];
+    if (!existing) timeline.push({ leadId, type: 'received', occurredAt: event.receivedAt, payload: { inboundEventId: event.id, platform: event.platform } });
     if (original) {
       timeline.push({
-        leadId: row.id,
+        leadId,
         type: 'duplicate_detected',
         occurredAt: event.receivedAt,
         payload: { duplicateOfId: original.id, originalPlatform: original.platform, originalReceivedAt: original.receivedAt, matchedOn: contact.matchedOn, windowDays: this.config.duplicateWindowDays },
       });
     }
     timeline.push({
-      leadId: row.id,
+      leadId,
       type: 'normalized',
       payload: { inboundEventId: event.id, replay: event.replayCount, phoneValid: Boolean(lead.contact.phone), emailValid: Boolean(lead.contact.email) },
     });
-    await tx.leadEvent.createMany({ data: timeline });
+    await tx.query('UPDATE inbound_event SET lead_id = $2::uuid WHERE id = $1::uuid', [event.id, leadId]);
+    await recordTimeline(tx, timeline);
     // A new lead goes on to routing; a replayed one keeps its place.
-    if (!existing) await tx.outboxMessage.create({ data: outboxMessage('route-lead', { leadId: row.id }, `route-lead:${row.id}`) });
-    return { kind: existing ? 'updated' : 'created', leadId: row.id, platform: event.platform, receivedAt: event.receivedAt };
+    if (!existing) await writeOutbox(tx, [outboxMessage('route-lead', { leadId }, `route-lead:${leadId}`)]);
+    return { kind: existing ? 'updated' : 'created', leadId, platform: event.platform, receivedAt: event.receivedAt };
   }
 
   /**
    * One contact per person across platforms: matched on E.164 phone first, then email. Advisory
    * locks on those keys make two workers handling the same person at once agree on one contact.
    */
-  private async upsertContact(tx: Tx, contact: NormalizedLead['contact']): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
+  private async upsertContact(tx: SqlRunner, contact: NormalizedLead['contact']): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
     const keys = [contact.phone && `contact:phone:${contact.phone}`, contact.email && `contact:email:${contact.email}`].filter(Boolean).sort() as string[];
-    for (const key of keys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+    for (const key of keys) await tx.query('SELECT true AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
 
-    const byPhone = contact.phone ? await tx.contact.findUnique({ where: { phone: contact.phone } }) : null;
-    const found = byPhone ?? (contact.email ? await tx.contact.findUnique({ where: { email: contact.email } }) : null);
+    // Read after the locks, in statements of their own, so a contact another worker just created is seen.
+    const rows = keys.length
+      ? (await tx.query<Record<string, unknown>>('SELECT * FROM contact WHERE phone = $1 OR email = $2', [contact.phone ?? null, contact.email ?? null])).map((r) => camelRow<ContactRow>(r))
+      : [];
+    const byPhone = contact.phone ? rows.find((r) => r.phone === contact.phone) : undefined;
+    const byEmail = contact.email ? rows.find((r) => r.email === contact.email) : undefined;
+    const found = byPhone ?? byEmail;
     if (!found) {
-      const created = await tx.contact.create({
-        data: {
-          fullName: contact.fullName,
-          firstName: contact.firstName,
-          lastName: contact.lastName,
-          phone: contact.phone,
-          email: contact.email,
-          city: contact.city,
-          region: contact.region,
-          country: contact.country,
-          language: contact.language,
-        },
-        select: { id: true },
-      });
-      return { id: created.id };
+      const [created] = await tx.query<{ id: string }>(
+        `INSERT INTO contact (full_name, first_name, last_name, phone, email, city, region, country, language, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING id`,
+        [contact.fullName, contact.firstName ?? null, contact.lastName ?? null, contact.phone ?? null, contact.email ?? null, contact.city ?? null, contact.region ?? null, contact.country ?? null, contact.language ?? null],
+      );
+      return { id: created!.id };
     }
     // Fill what the contact lacks; never overwrite what another lead already told us.
-    const fill: Prisma.ContactUpdateInput = {};
-    if (!found.fullName && contact.fullName) Object.assign(fill, { fullName: contact.fullName, firstName: contact.firstName, lastName: contact.lastName });
+    const fill: Record<string, unknown> = {};
+    if (!found.fullName && contact.fullName) Object.assign(fill, { full_name: contact.fullName, first_name: contact.firstName ?? null, last_name: contact.lastName ?? null });
     if (!found.phone && contact.phone) fill.phone = contact.phone;
-    if (!found.email && contact.email && !(await tx.contact.findUnique({ where: { email: contact.email }, select: { id: true } }))) fill.email = contact.email;
+    if (!found.email && contact.email && !byEmail) fill.email = contact.email;
     if (!found.city && contact.city) fill.city = contact.city;
     if (!found.region && contact.region) fill.region = contact.region;
     if (!found.country && contact.country) fill.country = contact.country;
     if (!found.language && contact.language) fill.language = contact.language;
-    if (Object.keys(fill).length) await tx.contact.update({ where: { id: found.id }, data: fill });
+    const names = Object.keys(fill);
+    if (names.length) await tx.query(`UPDATE contact SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1::uuid`, [found.id, ...Object.values(fill)]);
     return { id: found.id, matchedOn: byPhone ? 'phone' : 'email' };
   }
 }
