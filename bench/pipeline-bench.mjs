@@ -5,7 +5,7 @@
 // p50/p95 webhook-to-all-actions-done latency, the CPU each process spent per lead, and the RSS of
 // API and worker as the leads go by.
 //
-//   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--samples 5] [--workers 1] [--limits lifted|default]
+//   pnpm bench:pipeline [--leads 3000] [--concurrency 32] [--rate 0] [--samples 5] [--workers 1] [--limits lifted|default]
 //   pnpm bench:memory   (the same with 100,000 leads and 10 RSS samples)
 //   --profile           also writes CPU profiles of the API and the worker to .tmp/profiles
 //
@@ -25,6 +25,9 @@ import { arg, cpuSecondsOf, fmt, freshDatabase, httpReady, percentile, REDIS_URL
 const LEADS = Number(arg('leads', 3000));
 const CONCURRENCY = Number(arg('concurrency', 32));
 const SAMPLES = Number(arg('samples', 5));
+// Webhooks per second (0: as fast as the API answers). A burst measures throughput, its latency is
+// queueing; a rate the pipeline can carry measures how long one lead takes when nothing is queued.
+const RATE = Number(arg('rate', 0));
 const LIMITS = arg('limits', 'lifted');
 const WORKERS = Number(arg('workers', 1));
 const FAN_OUT = ['odoo-lead', 'odoo-activity', 'whatsapp-welcome', 'welcome-email', 'sheet-row'];
@@ -32,7 +35,7 @@ const SECRET = 'bench-snapchat-secret';
 const PORT = 3299;
 const LIFTED = Object.fromEntries(ACTION_TYPES.map((type) => [type, { concurrency: Math.max(32, ACTION_LIMITS[type].concurrency), ratePerSecond: 10_000 }]));
 
-console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${CONCURRENCY} webhooks in flight, ${WORKERS} worker process(es), connector limits ${LIMITS}, Node ${process.version}`);
+console.log(`pipeline benchmark — ${fmt(LEADS)} leads, ${RATE > 0 ? `${RATE} webhooks a second` : `${CONCURRENCY} webhooks in flight`}, ${WORKERS} worker process(es), connector limits ${LIMITS}, Node ${process.version}`);
 const url = await freshDatabase('leadflow_bench_pipeline');
 const seeding = createPrismaClient(url, { poolSize: 2 });
 await seedDemoOrganisation(seeding);
@@ -85,6 +88,7 @@ async function sender() {
   for (;;) {
     const n = next++;
     if (n >= LEADS) return;
+    if (RATE > 0) await sleep(Math.max(0, started + (n * 1000) / RATE - Date.now()));
     const lead = { ...fakeSnapchatLead(), phone_number: `+9665${String(10_000_000 + n).slice(-8)}`, email: `bench${n}@example.com` };
     const raw = JSON.stringify(lead);
     sentAt.set(lead.lead_id, Date.now());

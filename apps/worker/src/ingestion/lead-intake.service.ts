@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { alertAdmins, credentialsAlert, recordTimeline, WhatsAppConversations, type TimelineEntry } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient, SqlPool, camelRow, sqlOf, type Contact as ContactRow, type InboundEvent, type SqlRunner } from '@leadflow/db';
+import { PrismaClient, SqlPool, camelRow, sqlOf, type Contact as ContactRow, type InboundEvent, type Prisma, type SqlRunner } from '@leadflow/db';
 import { normalizeLead, type NormalizedLead } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { InboundMessage } from '@leadflow/integration-whatsapp';
@@ -9,7 +9,7 @@ import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { LEAD_ADAPTERS, type LeadAdapters } from './lead-adapters.provider.js';
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Tx = Prisma.TransactionClient;
 
 export type IntakeOutcome =
   | { kind: 'created' | 'updated'; leadId: string; platform: string; receivedAt: Date }
