@@ -38,6 +38,24 @@ describe('Odoo over XML-RPC', () => {
     expect(sim.records('crm.lead')[0]!.name).toBe('Villas – Sara Al-Harbi');
   });
 
+  it('finds a lead by its marker from an index that follows every write, as a scan would', async () => {
+    const refs = ['0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e01', '0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e02', '0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e03'];
+    const ids = [];
+    for (const ref of refs) ids.push((await crm.syncLead({ ...lead, ref })).id);
+    expect(await crm.syncLead({ ...lead, ref: refs[1]! })).toEqual({ id: ids[1], created: false });
+    const byMarker = (value: string) => transport.executeKw('crm.lead', 'search', [[['description', 'ilike', value]]], { context: { active_test: false } });
+    expect(await byMarker(`leadflow REF ${refs[2]}`)).toEqual([ids[2]]);
+    // A salesperson rewrites the description without the marker: the lead is ours no more, and a sync creates another.
+    sim.salespersonEdit('crm.lead', ids[0]!, { description: 'typed by hand' });
+    expect(await byMarker(`LeadFlow ref ${refs[0]}`)).toEqual([]);
+    const again = await crm.syncLead({ ...lead, ref: refs[0]! });
+    expect(again.created).toBe(true);
+    expect(await byMarker(`LeadFlow ref ${refs[0]}`)).toEqual([again.id]);
+    // A marker written into another lead is found there too.
+    sim.salespersonEdit('crm.lead', ids[2]!, { description: `<p>LeadFlow ref ${refs[0]}</p>` });
+    expect(await byMarker(`LeadFlow ref ${refs[0]}`)).toEqual([ids[2], again.id]);
+  });
+
   it('creates one To Do activity per marker with res_model_id from ir.model', async () => {
     const { id } = await crm.syncLead(lead);
     const a = await crm.createActivity({ leadId: id, userId: 5, summary: 'Call Sara', note: ['Call +966551234567'], deadline: '2026-11-22', marker: 'run:1' });

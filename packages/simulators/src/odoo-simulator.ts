@@ -55,6 +55,8 @@ const READONLY = new Set(['write_date', 'create_date']);
 
 /** Odoo's datetime format: UTC, to the second, no zone (`2026-11-21 09:30:05`). */
 export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
+/** Our reference marker in a lead's description (`LeadFlow ref <lead id>`), as its lookups read it. */
+const MARKER = /leadflow ref [0-9a-f-]{36}/g;
 const UNIQUE_NAME = new Set(['utm.source', 'utm.medium', 'crm.tag', 'utm.campaign']);
 const MODEL_LABEL: Record<string, string> = { 'crm.lead': 'Lead/Opportunity', 'mail.activity': 'Activity' };
 
@@ -77,6 +79,11 @@ export class OdooSimulator {
   private server?: Server;
   private readonly tables = new Map<string, Row[]>();
   private readonly nextId = new Map<string, number>();
+  // Lookups Odoo answers from its database indexes; a scan of every record per call made a long
+  // benchmark (100,000 leads) slow down as the simulator, not the service, grew.
+  private readonly byId = new Map<string, Map<number, Row>>();
+  private readonly byKey = new Map<string, Map<string, Set<Row>>>();
+  private readonly keysOf = new WeakMap<Row, string[]>();
   private readonly denied = new Set<string>();
   private pending: { fault: OdooFault; remaining: number } | undefined;
   private flapping: { probability: number; faults: OdooFault[] } | undefined;
@@ -131,9 +138,10 @@ export class OdooSimulator {
    * stamped with `write_date` like any write — `at` when the edit is meant to have happened earlier.
    */
   salespersonEdit(model: string, id: number, vals: Record<string, unknown>, at: Date = this.now()): void {
-    const row = this.table(model).find((r) => r.id === id);
+    const row = this.row(model, id);
     if (!row) throw new Error(`${model} ${id} does not exist`);
     Object.assign(row, this.clean(model, vals), { write_date: odooDatetime(at) });
+    this.index(model, row);
   }
 
   slowDown(ms: number): void {
@@ -143,6 +151,8 @@ export class OdooSimulator {
   reset(): void {
     this.tables.clear();
     this.nextId.clear();
+    this.byId.clear();
+    this.byKey.clear();
     this.denied.clear();
     this.pending = undefined;
     this.flapping = undefined;
@@ -175,8 +185,47 @@ export class OdooSimulator {
   private insert(model: string, vals: Record<string, unknown>): number {
     const id = this.nextId.get(model) ?? 1;
     this.nextId.set(model, id + 1);
-    this.table(model).push({ ...vals, id });
+    const row = { ...vals, id };
+    this.table(model).push(row);
+    if (!this.byId.has(model)) this.byId.set(model, new Map());
+    this.byId.get(model)!.set(id, row);
+    this.index(model, row);
     return id;
+  }
+
+  private row(model: string, id: unknown): Row | undefined {
+    return typeof id === 'number' ? this.byId.get(model)?.get(id) : undefined;
+  }
+
+  /** Keys a search can start from: `res_id` and our reference markers in a description. */
+  private index(model: string, row: Row): void {
+    if (!this.byKey.has(model)) this.byKey.set(model, new Map());
+    const keys = this.byKey.get(model)!;
+    for (const key of this.keysOf.get(row) ?? []) keys.get(key)?.delete(row);
+    const now = [
+      ...(typeof row.res_id === 'number' ? [`res_id=${row.res_id}`] : []),
+      ...(typeof row.description === 'string' ? (row.description.toLowerCase().match(MARKER) ?? []).map((m) => `marker=${m}`) : []),
+    ];
+    for (const key of now) {
+      if (!keys.has(key)) keys.set(key, new Set());
+      keys.get(key)!.add(row);
+    }
+    this.keysOf.set(row, now);
+  }
+
+  /**
+   * The records a plain AND domain can only be among (by id, res_id or a full reference marker),
+   * or undefined to scan them all; `matches` still decides.
+   */
+  private candidates(model: string, domain: unknown[]): Row[] | undefined {
+    if (domain.some((token) => typeof token === 'string')) return undefined; // '|', '&', '!'
+    for (const [field, op, value] of domain as [string, string, unknown][]) {
+      if (field === 'id' && op === '=') return [this.row(model, value)].filter((r): r is Row => Boolean(r));
+      const key =
+        field === 'res_id' && op === '=' ? `res_id=${String(value)}` : field === 'description' && op === 'ilike' && typeof value === 'string' && new RegExp(`^${MARKER.source}$`).test(value.toLowerCase()) ? `marker=${value.toLowerCase()}` : undefined;
+      if (key) return [...(this.byKey.get(model)?.get(key) ?? [])].sort((a, b) => (a.id as number) - (b.id as number));
+    }
+    return undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -245,9 +294,10 @@ export class OdooSimulator {
       case 'write': {
         const [ids, vals] = args as [number[], Record<string, unknown>];
         for (const id of ids) {
-          const row = this.table(model).find((r) => r.id === id);
+          const row = this.row(model, id);
           if (!row) throw fault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${this.uid})`);
           Object.assign(row, this.clean(model, vals), { write_date: odooDatetime(this.now()) });
+          this.index(model, row);
         }
         return true;
       }
@@ -257,7 +307,7 @@ export class OdooSimulator {
         return this.search(model, args[0] as unknown[], kwargs, visible).map((r) => this.present(model, r, kwargs.fields as string[] | undefined));
       case 'read': {
         const fields = (args[1] ?? kwargs.fields) as string[] | undefined;
-        return (args[0] as number[]).map((id) => this.table(model).find((r) => r.id === id)).filter(Boolean).map((r) => this.present(model, r!, fields));
+        return (args[0] as number[]).map((id) => this.row(model, id)).filter(Boolean).map((r) => this.present(model, r!, fields));
       }
       case 'name_search': {
         const name = String(args[0] ?? kwargs.name ?? '').toLowerCase();
@@ -287,7 +337,7 @@ export class OdooSimulator {
     for (const [field, value] of Object.entries(vals)) {
       if (!MODEL_FIELDS[model]!.includes(field)) throw fault(2, `Invalid field '${field}' on model '${model}'`);
       if (READONLY.has(field)) continue; // Odoo ignores writes to magic fields
-      if (field in MANY2ONE && value !== false && !this.table(MANY2ONE[field]!).some((r) => r.id === value)) {
+      if (field in MANY2ONE && value !== false && !this.row(MANY2ONE[field]!, value)) {
         throw fault(2, `Record does not exist or has been deleted.\n(Record: ${MANY2ONE[field]}(${String(value)},), User: ${this.uid})`);
       }
       out[field] = field === 'tag_ids' ? this.many2many(value) : value;
@@ -309,7 +359,7 @@ export class OdooSimulator {
   }
 
   private search(model: string, domain: unknown[], kwargs: Record<string, unknown>, visible: (row: Row) => boolean): Row[] {
-    const rows = this.table(model).filter((row) => visible(row) && this.matches(row, [...(domain ?? [])]));
+    const rows = (this.candidates(model, domain ?? []) ?? this.table(model)).filter((row) => visible(row) && this.matches(row, [...(domain ?? [])]));
     if (typeof kwargs.order === 'string') rows.sort(this.ordering(kwargs.order));
     return rows.slice(Number(kwargs.offset ?? 0), kwargs.limit ? Number(kwargs.offset ?? 0) + Number(kwargs.limit) : undefined);
   }
@@ -383,7 +433,7 @@ export class OdooSimulator {
       const value = row[field];
       const target = MANY2ONE[field];
       // many2one fields read as [id, display name]; empty values as false.
-      if (target && typeof value === 'number') out[field] = [value, String(this.table(target).find((r) => r.id === value)?.name ?? '')];
+      if (target && typeof value === 'number') out[field] = [value, String(this.row(target, value)?.name ?? '')];
       else out[field] = value === undefined || value === null ? false : value;
     }
     return out;
