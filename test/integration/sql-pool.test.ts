@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { notify } from '@leadflow/application';
-import { createPrismaClient, SqlPool, sqlOf, type PrismaClient } from '@leadflow/db';
+import { createPrismaClient, SqlPool, type PrismaClient } from '@leadflow/db';
 import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase } from '../support/test-database.js';
@@ -83,7 +83,7 @@ describe('notify', () => {
   it('creates one notification per dedupe key, through pg or inside a Prisma transaction', async () => {
     const n = { category: 'admin_alert' as const, title: 'Odoo refused our credentials', body: 'renew them', dedupeKey: 'sql-pool:alert' };
     const first = await notify(sql, n);
-    const again = await prisma.$transaction((tx) => notify(sqlOf(tx), n));
+    const again = await prisma.$transaction((tx) => notify(tx, n));
     const raced = await Promise.all([1, 2, 3].map(() => notify(sql, { ...n, dedupeKey: 'sql-pool:raced' })));
     expect(first.created).toBe(true);
     expect(again).toEqual({ id: first.id, created: false });

@@ -37,7 +37,7 @@ export function camelRow<T>(row: Record<string, unknown>): T {
  * lead makes dozens of them. Everything else keeps Prisma's typed client.
  */
 export class SqlPool implements SqlRunner {
-  readonly pool: pg.Pool;
+  private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string, options: SqlPoolOptions = {}) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000 });

@@ -57,6 +57,7 @@ const READONLY = new Set(['write_date', 'create_date']);
 export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
 /** Our reference marker in a lead's description (`LeadFlow ref <lead id>`), as its lookups read it. */
 const MARKER = /leadflow ref [0-9a-f-]{36}/g;
+const WHOLE_MARKER = new RegExp(`^${MARKER.source}$`);
 const UNIQUE_NAME = new Set(['utm.source', 'utm.medium', 'crm.tag', 'utm.campaign']);
 const MODEL_LABEL: Record<string, string> = { 'crm.lead': 'Lead/Opportunity', 'mail.activity': 'Activity' };
 
@@ -222,7 +223,7 @@ export class OdooSimulator {
     for (const [field, op, value] of domain as [string, string, unknown][]) {
       if (field === 'id' && op === '=') return [this.row(model, value)].filter((r): r is Row => Boolean(r));
       const key =
-        field === 'res_id' && op === '=' ? `res_id=${String(value)}` : field === 'description' && op === 'ilike' && typeof value === 'string' && new RegExp(`^${MARKER.source}$`).test(value.toLowerCase()) ? `marker=${value.toLowerCase()}` : undefined;
+        field === 'res_id' && op === '=' ? `res_id=${String(value)}` : field === 'description' && op === 'ilike' && typeof value === 'string' && WHOLE_MARKER.test(value.toLowerCase()) ? `marker=${value.toLowerCase()}` : undefined;
       if (key) return [...(this.byKey.get(model)?.get(key) ?? [])].sort((a, b) => (a.id as number) - (b.id as number));
     }
     return undefined;

@@ -1,6 +1,5 @@
 import type { NotificationCategory } from '@leadflow/contracts';
-import { sqlOf, type SqlRunner } from '@leadflow/db';
-import type { Db } from '../prisma-tx.js';
+import { runnerOf, type AnyDb, type Db } from '../prisma-tx.js';
 
 export interface NewNotification {
   /** An employee (their user reads it) or a user directly. */
@@ -17,7 +16,8 @@ export interface NewNotification {
 }
 
 /** Creates an in-app notification, once per dedupe key (one statement; a second only after losing a race). */
-export async function notify(db: SqlRunner, n: NewNotification): Promise<{ id: string; created: boolean }> {
+export async function notify(anyDb: AnyDb, n: NewNotification): Promise<{ id: string; created: boolean }> {
+  const db = runnerOf(anyDb);
   const [row] = await db.query<{ id: string; created: boolean }>(
     `WITH created AS (
        INSERT INTO notification (employee_id, user_id, category, title, body, lead_id, action_run_id, dedupe_key)
@@ -46,7 +46,7 @@ export interface AdminAlert {
 export async function alertAdmins(db: Db, alert: AdminAlert): Promise<void> {
   const { dedupeKey, ...rest } = alert;
   for (const admin of await db.user.findMany({ where: { role: 'admin', active: true }, select: { id: true } })) {
-    await notify(sqlOf(db), { ...rest, userId: admin.id, dedupeKey: `${dedupeKey}:${admin.id}` });
+    await notify(db, { ...rest, userId: admin.id, dedupeKey: `${dedupeKey}:${admin.id}` });
   }
 }
 

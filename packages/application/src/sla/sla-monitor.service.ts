@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaClient, sqlOf, type Lead as LeadRow } from '@leadflow/db';
+import { PrismaClient, type Lead as LeadRow } from '@leadflow/db';
 import { nextSlaAction } from '@leadflow/domain';
 import { fireTrigger } from '../automations/trigger.js';
 import { Clock } from '../clock.js';
@@ -76,7 +76,7 @@ export class SlaMonitor {
     const base = { leadId: lead.id, type: 'escalated' as const, occurredAt: now };
     if (step === 'notify_manager') {
       if (managerId) {
-        await notify(sqlOf(tx), {
+        await notify(tx, {
           employeeId: managerId,
           category: 'sla_breached',
           title: `Lead not contacted in time: ${lead.fullName || lead.phone || lead.id}`,
