@@ -117,6 +117,12 @@ sample('all done');
 const cpuAtEnd = cpuParts();
 const rows = (await db.query(`SELECT l.platform_lead_id AS id, extract(epoch FROM max(r.finished_at)) * 1000 AS done FROM lead l JOIN action_run r ON r.lead_id = l.id WHERE r.action_key = ANY($1) GROUP BY 1`, [FAN_OUT])).rows;
 const latencies = rows.map((r) => Number(r.done) - sentAt.get(r.id));
+// Where a lead's latency goes: each action's finish, from its webhook.
+const byAction = new Map();
+for (const r of (await db.query(`SELECT l.platform_lead_id AS id, r.action_key, extract(epoch FROM r.finished_at) * 1000 AS done FROM lead l JOIN action_run r ON r.lead_id = l.id`)).rows) {
+  if (!byAction.has(r.action_key)) byAction.set(r.action_key, []);
+  byAction.get(r.action_key).push(Number(r.done) - sentAt.get(r.id));
+}
 const lastDone = Math.max(...rows.map((r) => Number(r.done)));
 const leadsPerSecond = LEADS / ((lastDone - started) / 1000);
 const counts = (await db.query(`SELECT (SELECT count(*) FROM lead)::int AS leads, (SELECT count(*) FROM action_run)::int AS runs`)).rows[0];
@@ -130,6 +136,7 @@ await db.end();
 console.log(`  webhooks sent in ${fmt(sentSeconds, 1)} s (${fmt(LEADS / sentSeconds)} /s); ${fmt(counts.leads)} leads, ${fmt(counts.runs)} action runs, ${progress.dead} dead${vacuums ? `; ${vacuums} vacuum passes` : ''}`);
 console.log(`  throughput   ${fmt(leadsPerSecond, 1)} leads/s through routing and all four connectors (target ≥ 300)`);
 console.log(`  latency      webhook → all actions done: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, max ${fmt(Math.max(...latencies))} ms (target p95 < 1000)`);
+console.log(`  by action    p50/p95 ms from the webhook: ${[...byAction].sort(([a], [b]) => a.localeCompare(b)).map(([key, ms]) => `${key} ${fmt(percentile(ms, 50))}/${fmt(percentile(ms, 95))}`).join(' · ')}`);
 const cpuMs = Object.fromEntries(Object.keys(cpuAtEnd).map((part) => [part, ((cpuAtEnd[part] - cpuAtStart[part]) * 1000) / LEADS]));
 const cpuTotal = Object.values(cpuMs).reduce((a, b) => a + b, 0);
 console.log(`  CPU per lead ${Object.entries(cpuMs).map(([part, ms]) => `${part} ${fmt(ms, 1)}`).join(' · ')} · total ${fmt(cpuTotal, 1)} ms → ${os.availableParallelism()} cores can carry at most ${fmt((os.availableParallelism() * 1000) / cpuTotal)} leads/s at this cost`);

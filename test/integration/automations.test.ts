@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ACTION_EXECUTORS, NotifyUserExecutor, type ActionExecutor } from '@leadflow/application';
+import { ACTION_EXECUTORS, NotifyUserExecutor, actionRunJobId, type ActionExecutor } from '@leadflow/application';
 import { IntegrationError } from '@leadflow/integration-common';
 import { fakeSnapchatLead } from '@leadflow/simulators';
 import Bull from 'bull';
@@ -86,6 +86,19 @@ describe('automations', () => {
     const owner = await signedIn(stack, { role: 'agent', employeeId: ids.owner });
     const listed = await call(stack, 'GET', '/crm/notifications?unread=true', { headers: owner });
     expect(listed.body.data.map((n: { id: string }) => n.id)).toContain(notes[0]!.id);
+  });
+
+  it('starts the runs in the transaction that fired the trigger, each queued under its dispatch job id', async () => {
+    const lead = await newLead();
+    // Committed with the assignment: the run is there as soon as the lead is assigned, with no job in between.
+    const runs = await stack.prisma.actionRun.findMany({ where: { leadId: lead!.id } });
+    expect(runs.map((r) => r.actionKey)).toEqual(['tell-owner']);
+    const jobs = await stack.prisma.outboxMessage.findMany({ where: { jobId: { contains: runs[0]!.id } } });
+    expect(jobs.map((j) => [j.queue, j.jobName, j.jobId, j.payload])).toEqual([
+      ['action:notify.user', 'execute-action:notify.user', actionRunJobId(runs[0]!.id, runs[0]!.dispatch), { actionRunId: runs[0]!.id, dispatch: runs[0]!.dispatch }],
+    ]);
+    expect(await stack.prisma.outboxMessage.count({ where: { jobName: 'run-automations', jobId: { contains: lead!.id } } })).toBe(0);
+    await runDone(runs[0]!.id);
   });
 
   it('performs an action once when its job is delivered twice or the trigger fires again', async () => {

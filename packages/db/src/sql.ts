@@ -108,3 +108,37 @@ export class SqlPool implements SqlRunner {
 export function sqlOf(db: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): SqlRunner {
   return { query: <T>(text: string, values: unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values) };
 }
+
+/**
+ * One statement assembled from parts — several data-modifying CTEs, each adding its own parameters —
+ * so writes that belong together cost one round trip (and, under a lock, one wait on the event loop).
+ * Every CTE runs whether or not the final query reads it; all see the same snapshot, and row
+ * triggers fire at the end of the statement, seeing every part's changes.
+ */
+export class Statement {
+  readonly values: unknown[] = [];
+  private readonly ctes: string[] = [];
+
+  /** The placeholder for a value; the caller writes the cast (`${s.param(id)}::uuid`). */
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  with(name: string, body: string): this {
+    this.ctes.push(`${name} AS (${body})`);
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.ctes.length === 0;
+  }
+
+  text(final: string): string {
+    return this.ctes.length === 0 ? final : `WITH ${this.ctes.join(',\n')}\n${final}`;
+  }
+
+  run<T = Record<string, unknown>>(db: SqlRunner, final = 'SELECT 1'): Promise<T[]> {
+    return db.query<T>(this.text(final), this.values);
+  }
+}

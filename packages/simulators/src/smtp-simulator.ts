@@ -11,6 +11,8 @@ export interface ReceivedEmail {
 /** A real SMTP server (the `smtp-server` package) that keeps what it receives. */
 export class SmtpSimulator {
   readonly received: ReceivedEmail[] = [];
+  /** SMTP connections opened so far. */
+  connections = 0;
   private server?: SMTPServer;
   private rejectNext = 0;
 
@@ -19,6 +21,12 @@ export class SmtpSimulator {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // Clients keep pooled connections open: a stopping simulator ends them after half a second (default 30 s).
+      closeTimeout: 500,
+      onConnect: (_session, callback) => {
+        this.connections += 1;
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

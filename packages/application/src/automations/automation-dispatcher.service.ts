@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionType, AutomationAction, AutomationTrigger, Condition } from '@leadflow/contracts';
-import { Prisma, PrismaClient, SqlPool, camelRow, sqlOf, type Automation as AutomationRow, type Lead as LeadRow, type SqlRunner } from '@leadflow/db';
-import { evaluateConditions, DEFAULT_TIMEZONE } from '@leadflow/domain';
-import { ACTION_LIMITS, actionJobName, outboxMessage, writeOutbox, type JobPayloads } from '@leadflow/queue';
+import type { ActionType, AutomationAction } from '@leadflow/contracts';
+import { Prisma, PrismaClient, SqlPool, Statement, sqlOf, type Automation as AutomationRow, type SqlRunner } from '@leadflow/db';
+import { actionJobName, outboxMessage, writeOutbox, type JobPayloads } from '@leadflow/queue';
 import { Clock } from '../clock.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { ruleSubjectOf } from '../routing/routable-lead.js';
-
-export const actionRunJobId = (runId: string, dispatch: number) => `action-run:${runId}:${dispatch}`;
-
-function actionsOf(automation: AutomationRow): AutomationAction[] {
-  return automation.actions as unknown as AutomationAction[];
-}
+import { actionRunJobId, actionsOf, addRuns, fireTrigger, runsOf } from './trigger.js';
 
 /**
  * Queues runs (new, retried, re-sent or requeued after a lost worker): each job carries its dispatch
@@ -32,8 +25,8 @@ export interface ManualRunResult {
 }
 
 /**
- * Turns a fired trigger into action runs. A run is unique on (lead, automation, action key), so a
- * redelivered trigger — or the same trigger firing again — never creates a second one.
+ * Dispatches triggers queued as jobs (by an older version, or by hand) and runs automations on ops'
+ * request. Triggers fired by a change dispatch in that change's own transaction (`fireTriggers`).
  */
 @Injectable()
 export class AutomationDispatcher {
@@ -43,28 +36,9 @@ export class AutomationDispatcher {
     private readonly clock: Clock,
   ) {}
 
-  /** Runs for every trigger of every lead: plain SQL, one transaction (runs and their jobs together). */
+  /** A `run-automations` job: the runs of every automation listening to the trigger, idempotent per run. */
   async dispatch(fired: JobPayloads['run-automations']): Promise<number> {
-    return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<Record<string, unknown>>('SELECT l.*, b.timezone AS branch_timezone FROM lead l LEFT JOIN branch b ON b.id = l.branch_id WHERE l.id = $1::uuid', [fired.leadId]);
-      if (!row) return 0;
-      const lead = camelRow<LeadRow & { branchTimezone: string | null }>(row);
-      const automations = (
-        await tx.query<Record<string, unknown>>(`SELECT * FROM automation WHERE "trigger" = $1 AND enabled ORDER BY priority DESC, created_at ASC`, [fired.trigger])
-      ).map((a) => camelRow<AutomationRow>(a));
-      const now = this.clock.now();
-      const subject = { lead: ruleSubjectOf(lead), now, timezone: lead.branchTimezone ?? DEFAULT_TIMEZONE };
-      let count = 0;
-      for (const automation of automations) {
-        if (automation.fromStatus && automation.fromStatus !== fired.fromStatus) continue;
-        if (automation.toStatus && automation.toStatus !== fired.toStatus) continue;
-        if (!evaluateConditions(automation.conditions as unknown as Condition[], subject).ok) continue;
-        // A change Odoo made is not written back to Odoo; the other follow-ups run as usual.
-        const actions = actionsOf(automation).filter((a) => !(fired.origin === 'odoo' && a.type.startsWith('odoo.')));
-        if (actions.length > 0) count += (await this.createRuns(tx, lead.id, automation, actions, now)).length;
-      }
-      return count;
-    });
+    return this.sql.transaction((tx) => fireTrigger(tx, fired, this.clock.now()));
   }
 
   /**
@@ -118,25 +92,7 @@ export class AutomationDispatcher {
   }
 
   /** Inserts the runs that do not exist yet and queues those; returns the new ones. */
-  private async createRuns(db: SqlRunner, leadId: string, automation: AutomationRow, actions: AutomationAction[], now: Date): Promise<{ id: string; actionType: string; dispatch: number; scheduledAt: Date }[]> {
-    const created = await db.query<{ id: string; action_type: string; dispatch: number; scheduled_at: Date }>(
-      `INSERT INTO action_run (lead_id, automation_id, action_key, action_type, params, max_attempts, scheduled_at)
-       SELECT $1::uuid, $2::uuid, key, type, params::jsonb, max_attempts, scheduled_at::timestamptz
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::text[]) AS a(key, type, params, max_attempts, scheduled_at)
-       ON CONFLICT (lead_id, automation_id, action_key) DO NOTHING
-       RETURNING id, action_type, dispatch, scheduled_at`,
-      [
-        leadId,
-        automation.id,
-        actions.map((a) => a.key),
-        actions.map((a) => a.type),
-        actions.map((a) => JSON.stringify(a.params ?? {})),
-        actions.map((a) => ACTION_LIMITS[a.type].attempts),
-        actions.map((a) => new Date(now.getTime() + (a.delaySeconds ?? 0) * 1000).toISOString()),
-      ],
-    );
-    const runs = created.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch, scheduledAt: run.scheduled_at }));
-    await queueRuns(db, runs);
-    return runs;
+  private async createRuns(db: SqlRunner, leadId: string, automation: AutomationRow, actions: AutomationAction[], now: Date): Promise<{ id: string }[]> {
+    return addRuns(new Statement(), leadId, runsOf(automation.id, actions, now)).run<{ id: string }>(db, 'SELECT id FROM new_runs');
   }
 }

@@ -65,9 +65,8 @@ export class LeadStatusService {
     const updated = await tx.lead.update({ where: { id: leadId }, data: { status: to, ...reopened, ...milestoneOf(to, now, change.reason) } });
     await recordTimeline(tx, [{ leadId, type: 'status_changed', actor: change.actor, occurredAt: now, payload: { from, to, reason: change.reason, ...(change.details ? { odoo: change.details } : {}) } }]);
     if (provesContact(to)) await this.recordContact(tx, updated, { kind: 'status_change', status: to }, change.actor, now);
-    const key = randomUUID();
-    await fireTrigger(tx, { leadId, trigger: 'lead.status_changed', fromStatus: from, toStatus: to, origin: change.origin }, key);
-    await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId, status: to, origin: change.origin }, `sync-status:${leadId}:${key}`) });
+    await fireTrigger(tx, { leadId, trigger: 'lead.status_changed', fromStatus: from, toStatus: to, origin: change.origin }, now);
+    await tx.outboxMessage.create({ data: outboxMessage('sync-status', { leadId, status: to, origin: change.origin }, `sync-status:${leadId}:${randomUUID()}`) });
     return updated;
   }
 

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EscalationStep, TimeOff, WeeklySchedule } from '@leadflow/contracts';
-import { camelRow, type Branch as BranchRow, type Employee as EmployeeRow, type RoutingRule as RuleRow, type Team as TeamRow } from '@leadflow/db';
+import { camelRow, type Automation as AutomationRow, type Branch as BranchRow, type Employee as EmployeeRow, type RoutingRule as RuleRow, type Team as TeamRow } from '@leadflow/db';
 import type { Candidate, OrganisationSnapshot, RuleDefinition, TeamInfo, WorkCalendar } from '@leadflow/domain';
 import { DEFAULT_TIMEZONE } from '@leadflow/domain';
 import { runnerOf, type AnyDb } from '../prisma-tx.js';
 
-/** Branches, teams and rules: small, read whole for every routing decision. */
+/** Branches, teams, rules and automations: small, read whole for every routing decision. */
 export interface Organisation {
   branches: Map<string, BranchRow>;
   teams: Map<string, TeamRow>;
   rules: RuleDefinition[];
+  /** The enabled automations, highest priority first: routing starts the runs of the triggers it fires. */
+  automations: AutomationRow[];
 }
 
 export function calendarOf(branch: BranchRow | undefined): WorkCalendar {
@@ -29,14 +31,31 @@ async function rows<T>(db: AnyDb, text: string, values: unknown[] = []): Promise
   return (await runnerOf(db).query<Record<string, unknown>>(text, values)).map((row) => camelRow<T>(row));
 }
 
-/** Reads the organisation as the routing engine sees it (plain SQL: it runs for every lead routed). */
+/**
+ * Reads the organisation as the routing engine sees it (plain SQL: it runs for every lead routed).
+ * It changes rarely and is read for every lead, so the last one read is kept with the stamp it was
+ * read under (`organisation_version`, moved by triggers on every write): one statement when nothing
+ * changed, the whole read when anything did. The kept organisation is shared: callers never change it.
+ */
 @Injectable()
 export class OrganisationReader {
+  private kept?: { stamp: string; organisation: Organisation };
+
   async load(db: AnyDb): Promise<Organisation> {
+    // The stamp first: a change committed after it is read gets a newer stamp, so the next load reads again.
+    const [version] = await runnerOf(db).query<{ stamp: string }>('SELECT stamp::text AS stamp FROM organisation_version WHERE id = 1');
+    if (version && this.kept?.stamp === version.stamp) return this.kept.organisation;
+    const organisation = await this.read(db);
+    if (version) this.kept = { stamp: version.stamp, organisation };
+    return organisation;
+  }
+
+  private async read(db: AnyDb): Promise<Organisation> {
     // One after the other: inside a transaction they share its one connection anyway.
     const branches = await rows<BranchRow>(db, 'SELECT * FROM branch');
     const teams = await rows<TeamRow>(db, 'SELECT * FROM team');
     const rules = await rows<RuleRow>(db, 'SELECT * FROM routing_rule');
+    const automations = await rows<AutomationRow>(db, 'SELECT * FROM automation WHERE enabled ORDER BY priority DESC, created_at ASC');
     return {
       branches: new Map(branches.map((b) => [b.id, b])),
       teams: new Map(teams.map((t) => [t.id, t])),
@@ -52,6 +71,7 @@ export class OrganisationReader {
         strategy: r.strategy,
         employeeId: r.employeeId ?? undefined,
       })),
+      automations,
     };
   }
 

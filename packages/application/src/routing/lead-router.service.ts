@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { RoutingDecision } from '@leadflow/contracts';
-import { PrismaClient, SqlPool, camelRow, sqlOf, type Lead as LeadRow, type SqlRunner } from '@leadflow/db';
-import { matchRule, pickEmployee, routeLead, slaDeadline, teamsInPlay, type RoutableLead } from '@leadflow/domain';
-import { fireTrigger } from '../automations/trigger.js';
+import { PrismaClient, SqlPool, Statement, camelRow, sqlOf, type Lead as LeadRow, type SqlRunner } from '@leadflow/db';
+import { DEFAULT_TIMEZONE, matchRule, pickEmployee, routeLead, slaDeadline, teamsInPlay, type RoutableLead } from '@leadflow/domain';
+import { addRuns, fireTriggers, planRuns, type FiredTrigger } from '../automations/trigger.js';
 import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { assertVersion } from '../leads/lead-version.js';
-import { recordTimeline } from '../leads/timeline.js';
+import { recordTimeline, timelineInsert, type TimelineEntry } from '../leads/timeline.js';
 import { OrganisationReader, calendarOf, type Organisation } from '../organisation/organisation-reader.js';
 import type { Tx } from '../prisma-tx.js';
-import { routableLeadOf } from './routable-lead.js';
+import { routableLeadOf, ruleSubjectOf } from './routable-lead.js';
 
 /**
  * The lead's row lock and row inside a Prisma transaction (the lead has a column Prisma's raw
@@ -53,9 +53,8 @@ export class LeadRouter {
       if (!lead) return undefined;
       const now = this.clock.now();
       const decision = await this.decide(tx, org, lead, now);
-      await this.applyDecision(tx, org, lead, decision, now);
-      // Automations on lead.created run after routing, so their actions know the assignee.
-      await fireTrigger(tx, { leadId, trigger: 'lead.created' }, 'created');
+      // Automations on lead.created start with routing's writes, so their actions know the assignee.
+      await this.applyDecision(tx, org, lead, decision, now, [{ leadId, trigger: 'lead.created' }]);
       return decision;
     });
   }
@@ -72,7 +71,7 @@ export class LeadRouter {
         await this.checkQueueTimeout(tx, org, lead, now);
         return undefined;
       }
-      await this.applyDecision(tx, org, lead, decision, now);
+      await this.applyDecision(tx, org, lead, decision, now, []);
       return decision;
     });
   }
@@ -156,24 +155,38 @@ export class LeadRouter {
     return routeLead(routable, org.rules, this.organisation.snapshot(org, candidates), now);
   }
 
-  private async applyDecision(tx: SqlRunner, org: Organisation, lead: LeadRow, decision: RoutingDecision, now: Date): Promise<void> {
-    await recordTimeline(tx, [{ leadId: lead.id, type: 'routed', payload: decision as unknown as Record<string, unknown>, occurredAt: now }]);
+  /**
+   * The decision's writes in one statement — the lead, the owner's round-robin stamp, the timeline
+   * and the runs of the automations it fires — so the team lock taken before it is held for one round trip.
+   */
+  private async applyDecision(tx: SqlRunner, org: Organisation, lead: LeadRow, decision: RoutingDecision, now: Date, fired: FiredTrigger[]): Promise<void> {
+    const s = new Statement();
+    const routed: TimelineEntry = { leadId: lead.id, type: 'routed', payload: decision as unknown as Record<string, unknown>, occurredAt: now };
     if (decision.outcome === 'assigned') {
       const assignment = { employeeId: decision.employeeId!, employeeName: decision.employeeName!, teamId: decision.teamId!, branchId: decision.branchId! };
-      await this.assign(tx, org, lead, assignment, now, { actor: 'system', ruleId: decision.ruleId, fellBack: decision.fellBack });
+      const placed = this.placeWith(s, org, lead, assignment, now, { actor: 'system', ruleId: decision.ruleId, fellBack: decision.fellBack });
+      await this.write(tx, s, org, lead, assignment.branchId, now, [routed, placed.step], [placed.fired, ...fired]);
       return;
     }
     // Queued (or no rule at all): the queue sweep tries again as people become available.
-    await tx.query(
-      `UPDATE lead SET routing_state = 'queued', branch_id = $2::uuid, team_id = $3::uuid, assignee_id = NULL, queued_at = COALESCE(queued_at, $4), updated_at = clock_timestamp() WHERE id = $1::uuid`,
-      [lead.id, decision.branchId ?? null, decision.teamId ?? null, now],
+    s.with(
+      'placed',
+      `UPDATE lead SET routing_state = 'queued', branch_id = ${s.param(decision.branchId ?? null)}::uuid, team_id = ${s.param(decision.teamId ?? null)}::uuid, assignee_id = NULL,
+         queued_at = COALESCE(queued_at, ${s.param(now)}::timestamptz), updated_at = clock_timestamp() WHERE id = ${s.param(lead.id)}::uuid`,
     );
-    if (lead.routingState !== 'queued') {
-      await recordTimeline(tx, [{ leadId: lead.id, type: 'queued', payload: { teamId: decision.teamId, branchId: decision.branchId, reason: decision.explanation }, occurredAt: now }]);
-    }
+    const queued: TimelineEntry[] = lead.routingState === 'queued' ? [] : [{ leadId: lead.id, type: 'queued', payload: { teamId: decision.teamId, branchId: decision.branchId, reason: decision.explanation }, occurredAt: now }];
+    await this.write(tx, s, org, lead, decision.branchId ?? null, now, [routed, ...queued], fired);
   }
 
+  /** Assigns in one statement (lead, owner's stamp, timeline, the `lead.assigned` automations' runs). */
   private async assign(tx: SqlRunner, org: Organisation, lead: LeadRow, to: Assignment, now: Date, details: Record<string, unknown> & { actor: string }): Promise<void> {
+    const s = new Statement();
+    const placed = this.placeWith(s, org, lead, to, now, details);
+    await this.write(tx, s, org, lead, to.branchId, now, [placed.step], [placed.fired]);
+  }
+
+  /** Adds the assignment's updates to `s`; returns its timeline step and the trigger it fires. */
+  private placeWith(s: Statement, org: Organisation, lead: LeadRow, to: Assignment, now: Date, details: Record<string, unknown> & { actor: string }): { step: TimelineEntry; fired: FiredTrigger } {
     const team = org.teams.get(to.teamId);
     if (!team) throw new NotFoundError(`team ${to.teamId} does not exist`);
     const slaDueAt = slaDeadline(calendarOf(org.branches.get(team.branchId)), now, team.slaMinutes ?? undefined) ?? null;
@@ -181,25 +194,35 @@ export class LeadRouter {
     const due = lead.contactedAt ? null : slaDueAt;
     // The database clock, read under the team lock: assignments are stamped in the order they
     // really happened, whichever worker (and whichever app clock) made them — round-robin reads this order.
-    await tx.query(
-      `WITH placed AS (
-         UPDATE lead SET routing_state = 'assigned', branch_id = $2::uuid, team_id = $3::uuid, assignee_id = $4::uuid, assigned_at = $5, queued_at = NULL,
-           queue_timed_out_at = NULL, sla_due_at = $6, sla_breached_at = NULL, escalation_step = 0, next_sla_check_at = $6, updated_at = clock_timestamp()
-         WHERE id = $1::uuid RETURNING id)
-       UPDATE employee SET last_assigned_at = clock_timestamp(), assigned_total = assigned_total + 1 WHERE id = $4::uuid AND EXISTS (SELECT FROM placed)`,
-      [lead.id, to.branchId, to.teamId, to.employeeId, now, due],
+    const dueAt = s.param(due);
+    s.with(
+      'placed',
+      `UPDATE lead SET routing_state = 'assigned', branch_id = ${s.param(to.branchId)}::uuid, team_id = ${s.param(to.teamId)}::uuid, assignee_id = ${s.param(to.employeeId)}::uuid,
+         assigned_at = ${s.param(now)}::timestamptz, queued_at = NULL, queue_timed_out_at = NULL, sla_due_at = ${dueAt}::timestamptz, sla_breached_at = NULL, escalation_step = 0,
+         next_sla_check_at = ${dueAt}::timestamptz, updated_at = clock_timestamp()
+       WHERE id = ${s.param(lead.id)}::uuid RETURNING id`,
     );
+    s.with('stamped', `UPDATE employee SET last_assigned_at = clock_timestamp(), assigned_total = assigned_total + 1 WHERE id = ${s.param(to.employeeId)}::uuid AND EXISTS (SELECT FROM placed)`);
     const { actor, ...rest } = details;
-    await recordTimeline(tx, [
-      {
+    return {
+      step: {
         leadId: lead.id,
         type: 'assigned',
         actor,
         occurredAt: now,
         payload: { ...rest, employeeId: to.employeeId, employeeName: to.employeeName, teamId: to.teamId, previousEmployeeId: lead.assigneeId ?? undefined, slaDueAt },
       },
-    ]);
-    await fireTrigger(tx, { leadId: lead.id, trigger: 'lead.assigned', origin: actor === 'odoo' ? 'odoo' : undefined }, String(now.getTime()));
+      fired: { leadId: lead.id, trigger: 'lead.assigned', origin: actor === 'odoo' ? 'odoo' : undefined },
+    };
+  }
+
+  /** Runs `s` with the timeline steps and the runs of the automations the triggers ask for (read with the organisation). */
+  private async write(tx: SqlRunner, s: Statement, org: Organisation, lead: LeadRow, branchId: string | null, now: Date, steps: TimelineEntry[], fired: FiredTrigger[]): Promise<void> {
+    if (steps.length > 0) s.with('steps', timelineInsert(s, steps));
+    const timezone = org.branches.get(branchId ?? '')?.timezone ?? DEFAULT_TIMEZONE;
+    const planned = planRuns(org.automations, fired, { lead: ruleSubjectOf(lead), timezone }, now);
+    if (planned.length > 0) addRuns(s, lead.id, planned);
+    await s.run(tx);
   }
 
   private async checkQueueTimeout(tx: SqlRunner, org: Organisation, lead: LeadRow, now: Date): Promise<void> {
@@ -208,7 +231,8 @@ export class LeadRouter {
     if (!team.queueTimeoutMinutes || now.getTime() - lead.queuedAt.getTime() < team.queueTimeoutMinutes * 60_000) return;
     await tx.query('UPDATE lead SET queue_timed_out_at = $2, updated_at = clock_timestamp() WHERE id = $1::uuid', [lead.id, now]);
     await recordTimeline(tx, [{ leadId: lead.id, type: 'unassigned_timeout', occurredAt: now, payload: { teamId: team.id, waitingSince: lead.queuedAt, timeoutMinutes: team.queueTimeoutMinutes } }]);
-    await fireTrigger(tx, { leadId: lead.id, trigger: 'lead.unassigned_timeout' }, String(now.getTime()));
+    const timezone = org.branches.get(lead.branchId ?? '')?.timezone ?? DEFAULT_TIMEZONE;
+    await fireTriggers(tx, [{ leadId: lead.id, trigger: 'lead.unassigned_timeout' }], now, { automations: org.automations, subject: { lead: ruleSubjectOf(lead), timezone } });
   }
 
   /** Leads waiting longest first, for the queue sweep. */

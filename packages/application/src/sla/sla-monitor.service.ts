@@ -59,7 +59,7 @@ export class SlaMonitor {
         case 'breach':
           await tx.lead.update({ where: { id: leadId }, data: { slaBreachedAt: now, nextSlaCheckAt: action.nextCheckAt ?? null } });
           await recordTimeline(tx, [{ leadId, type: 'sla_breached', occurredAt: now, payload: { slaDueAt: lead.slaDueAt, assigneeId: lead.assigneeId, teamId: team.id } }]);
-          await fireTrigger(tx, { leadId, trigger: 'lead.sla_breached' }, String(lead.slaDueAt.getTime()));
+          await fireTrigger(tx, { leadId, trigger: 'lead.sla_breached' }, now);
           return true;
         case 'escalate':
           // A reassignment restarts the clock for the new owner; otherwise go on up the ladder.

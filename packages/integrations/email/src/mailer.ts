@@ -35,7 +35,11 @@ export class Mailer {
   private readonly transport: Transporter;
 
   constructor(private readonly config: MailerConfig) {
-    this.transport = nodemailer.createTransport(config.smtpUrl, {
+    // Options in the object (the URL's own settings win): a second argument would only be message defaults.
+    // Pooled: connections are kept and reused (no TCP + TLS handshake and login per email).
+    this.transport = nodemailer.createTransport({
+      url: config.smtpUrl,
+      pool: true,
       connectionTimeout: config.timeoutMs,
       greetingTimeout: config.timeoutMs,
       socketTimeout: config.timeoutMs,

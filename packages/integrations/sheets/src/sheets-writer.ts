@@ -1,7 +1,6 @@
 import { IntegrationError, googleAuth, googleError } from '@leadflow/integration-common';
 import { google, type sheets_v4 } from 'googleapis';
 
-
 export interface SheetsConfig {
   /** Service account key JSON or path (see googleAuth). */
   credentials: string;
@@ -73,6 +72,9 @@ export class SheetsWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
+      // Wait for the request slot first, then take what has queued: a row that arrives while the
+      // writer waits goes in this request, not the one after (at most one interval's wait, not two).
+      await this.nextSlot();
       const head = this.queue[0]!;
       // Consecutive appends travel together; an update goes alone, in its place.
       const end = this.queue.findIndex((op) => op.kind !== 'append');
@@ -131,11 +133,15 @@ export class SheetsWriter {
     return new Map((res.data.values ?? []).map((cells, i) => [String(cells[0] ?? ''), i + 1]));
   }
 
+  private async nextSlot(): Promise<void> {
+    const wait = this.lastRequestAt + (this.config.minIntervalMs ?? 1000) - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
   /** Spaces requests and waits out 429s (exponential, up to a minute), then sends the same request again. */
   private async request<T>(call: () => Promise<T>): Promise<T> {
     for (let backoff = this.config.rateLimitBackoffMs ?? 1000; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
-      const wait = this.lastRequestAt + (this.config.minIntervalMs ?? 1000) - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.nextSlot();
       this.lastRequestAt = Date.now();
       try {
         return await call();

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { OrganisationReader } from '@leadflow/application';
+import { createPrismaClient, SqlPool, type PrismaClient } from '@leadflow/db';
+import { createTestDatabase } from '../support/test-database.js';
+
+// Routing reads the organisation for every lead; the reader keeps it until a write moves its stamp.
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let sql: SqlPool;
+let prisma: PrismaClient;
+const BRANCH = '00000000-0000-4000-8000-000000000001';
+const TEAM = '00000000-0000-4000-8000-000000000002';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  sql = new SqlPool(database.url, { poolSize: 2 });
+  prisma = createPrismaClient(database.url, { poolSize: 2 });
+  await prisma.branch.create({ data: { id: BRANCH, name: 'Riyadh', timezone: 'Asia/Riyadh', workingHours: {}, holidays: [] } });
+  await prisma.team.create({ data: { id: TEAM, branchId: BRANCH, name: 'Villas', escalation: [] } });
+  await prisma.routingRule.create({ data: { name: 'Everything', position: 0, conditions: [], teamId: TEAM, strategy: 'round_robin', isDefault: true } });
+});
+
+afterAll(async () => {
+  await sql.end();
+  await prisma.$disconnect();
+  await database.drop();
+});
+
+describe('OrganisationReader', () => {
+  it('keeps what it read until a branch, team, rule or automation changes', async () => {
+    const reader = new OrganisationReader();
+    const first = await reader.load(sql);
+    expect(first.teams.get(TEAM)?.name).toBe('Villas');
+    expect(await reader.load(sql)).toBe(first);
+
+    await prisma.team.update({ where: { id: TEAM }, data: { slaMinutes: 15 } });
+    const afterTeam = await reader.load(sql);
+    expect(afterTeam).not.toBe(first);
+    expect(afterTeam.teams.get(TEAM)?.slaMinutes).toBe(15);
+
+    await prisma.routingRule.updateMany({ data: { strategy: 'least_loaded' } });
+    expect((await reader.load(sql)).rules[0]!.strategy).toBe('least_loaded');
+
+    await prisma.automation.create({ data: { name: 'Welcome', trigger: 'lead.created', actions: [{ key: 'hi', type: 'notify.user', params: { to: 'assignee' } }] } });
+    expect((await reader.load(sql)).automations.map((a) => a.name)).toEqual(['Welcome']);
+    await prisma.automation.updateMany({ data: { enabled: false } });
+    expect((await reader.load(sql)).automations).toEqual([]);
+
+    await prisma.branch.update({ where: { id: BRANCH }, data: { timezone: 'Asia/Dubai' } });
+    expect((await reader.load(prisma)).branches.get(BRANCH)?.timezone).toBe('Asia/Dubai');
+  });
+
+  it('reads again after a change that was rolled back, so it never keeps what did not commit', async () => {
+    const reader = new OrganisationReader();
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query(`UPDATE team SET name = 'Renamed' WHERE id = $1::uuid`, [TEAM]);
+        expect((await reader.load(tx)).teams.get(TEAM)?.name).toBe('Renamed');
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await reader.load(sql)).teams.get(TEAM)?.name).toBe('Villas');
+  });
+});
