@@ -64,6 +64,24 @@ describe('routing a lead from a webhook', () => {
     expect(steps.find((s) => s.type === 'assigned')!.payload).toMatchObject({ employeeId: ids.sara, teamId: ids.villas });
   });
 
+  it('routes a lead its worker stored but never routed (it died in between) from the scheduler', async () => {
+    // As a worker killed between the two leaves it: stored, unrouted, a while ago.
+    const stray = await stack.prisma.lead.create({
+      data: {
+        platform: 'snapchat',
+        platformLeadId: `stray-${Date.now()}`,
+        fullName: 'Left behind',
+        answers: [],
+        contact: { create: { fullName: 'Left behind' } },
+        receivedAt: new Date(Date.now() - 60_000),
+        createdAt: new Date(Date.now() - 60_000),
+      },
+    });
+    const lead = await waitFor(() => stack.prisma.lead.findUnique({ where: { id: stray.id } }), (l) => l?.routingState === 'assigned', { what: 'the stray lead routed' });
+    expect(lead!.assigneeId).toBe(ids.deskPerson);
+    expect((await timeline(stray.id)).map((s) => s.type)).toEqual(expect.arrayContaining(['routed', 'assigned']));
+  });
+
   it('sends unmatched leads to the default rule and explains which rules were passed over', async () => {
     const payload = snap({ campaign_name: 'something else' });
     await stack.sender.snapchat(payload);

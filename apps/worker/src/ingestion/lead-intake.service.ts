@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { alertAdmins, credentialsAlert, recordTimeline, WhatsAppConversations, type TimelineEntry } from '@leadflow/application';
+import { alertAdmins, credentialsAlert, timelineInsert, WhatsAppConversations, type TimelineEntry } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient, SqlPool, camelRow, sqlOf, type Contact as ContactRow, type InboundEvent, type Prisma, type SqlRunner } from '@leadflow/db';
+import { PrismaClient, SqlPool, Statement, camelRow, sqlOf, type Contact as ContactRow, type InboundEvent, type Prisma, type SqlRunner } from '@leadflow/db';
 import { normalizeLead, type NormalizedLead } from '@leadflow/domain';
 import { IntegrationError } from '@leadflow/integration-common';
 import type { InboundMessage } from '@leadflow/integration-whatsapp';
-import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { LEAD_ADAPTERS, type LeadAdapters } from './lead-adapters.provider.js';
 
@@ -181,10 +180,11 @@ export class LeadIntakeService {
       type: 'normalized',
       payload: { inboundEventId: event.id, replay: event.replayCount, phoneValid: Boolean(lead.contact.phone), emailValid: Boolean(lead.contact.email) },
     });
-    await tx.query('UPDATE inbound_event SET lead_id = $2::uuid WHERE id = $1::uuid', [event.id, leadId]);
-    await recordTimeline(tx, timeline);
-    // A new lead goes on to routing; a replayed one keeps its place.
-    if (!existing) await writeOutbox(tx, [outboxMessage('route-lead', { leadId }, `route-lead:${leadId}`)]);
+    const s = new Statement();
+    s.with('linked', `UPDATE inbound_event SET lead_id = ${s.param(leadId)}::uuid WHERE id = ${s.param(event.id)}::uuid`);
+    s.with('steps', timelineInsert(s, timeline));
+    await s.run(tx);
+    // A new lead goes on to routing right after this commits (NormalizeLeadProcessor); a replayed one keeps its place.
     return { kind: existing ? 'updated' : 'created', leadId, platform: event.platform, receivedAt: event.receivedAt };
   }
 

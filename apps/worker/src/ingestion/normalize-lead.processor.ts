@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LeadRouter, describeDecision } from '@leadflow/application';
 import { isRetryable } from '@leadflow/integration-common';
 import type { JobPayloads } from '@leadflow/queue';
 import { Metrics, OnJob } from '@leadflow/runtime';
@@ -11,6 +12,7 @@ export class NormalizeLeadProcessor {
 
   constructor(
     private readonly intake: LeadIntakeService,
+    private readonly router: LeadRouter,
     private readonly metrics: Metrics,
   ) {}
 
@@ -26,6 +28,7 @@ export class NormalizeLeadProcessor {
       const outcome = await this.intake.process(inboundEventId);
       if (outcome.kind === 'created') this.metrics.ingestLatency.observe({ platform: outcome.platform }, (Date.now() - outcome.receivedAt.getTime()) / 1000);
       this.logger.log(`normalize-lead ${inboundEventId}: ${outcome.kind === 'skipped' ? `skipped (${outcome.reason})` : `${outcome.kind} lead ${outcome.leadId}`}`);
+      if (outcome.kind === 'created') await this.route(outcome.leadId);
       return outcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -38,6 +41,20 @@ export class NormalizeLeadProcessor {
       if (!retryable) await job.discard();
       this.logger.warn(`normalize-lead ${inboundEventId} attempt ${job.attemptsMade + 1} failed${deadLetter ? ' (dead-lettered)' : ''}: ${message}`);
       throw error;
+    }
+  }
+
+  /**
+   * A new lead is routed at once, in this job: no queue between storing a lead and placing it. The
+   * lead is stored whatever happens here; if routing fails or this worker dies first, the scheduler
+   * routes the lead when it finds it still unrouted (`LeadRouter.strayLeadIds`).
+   */
+  private async route(leadId: string): Promise<void> {
+    try {
+      const decision = await this.router.routeNewLead(leadId);
+      if (decision) this.logger.log(`route ${leadId}: ${describeDecision(decision)}`);
+    } catch (error) {
+      this.logger.warn(`route ${leadId} failed; the scheduler will route it: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

@@ -5,11 +5,15 @@ import { APP_CONFIG } from '@leadflow/runtime';
 import { Ga4Forwarder } from '../analytics/ga4-forwarder.service.js';
 import { RetentionSweep } from './retention-sweep.service.js';
 
+/** A lead is routed milliseconds after it is stored; one unrouted this long has lost its worker. */
+const STRAY_AFTER_SECONDS = 10;
+
 /**
  * Time-driven work, read from Postgres on every tick so any number of workers can run it
- * (each lead or run is taken with SKIP LOCKED): waiting leads meet people starting their shift,
- * SLA deadlines pass, runs abandoned by a dead worker are queued again, report rollups catch up,
- * lifecycle events go to GA4, plumbing rows past their retention are deleted.
+ * (each lead or run is taken with SKIP LOCKED): leads a dead worker left unrouted are routed,
+ * waiting leads meet people starting their shift, SLA deadlines pass, runs abandoned by a dead
+ * worker are queued again, report rollups catch up, lifecycle events go to GA4, plumbing rows past
+ * their retention are deleted.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,6 +47,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   /** One pass over everything time-driven; each part fails alone. */
   async tick(): Promise<void> {
     for (const [what, work] of [
+      ['unrouted leads', () => this.routeStrays()],
       ['queued leads', () => this.assignQueued()],
       ['SLA deadlines', () => this.sla.sweep()],
       ['abandoned action runs', () => this.runs.requeueAbandoned()],
@@ -63,6 +68,13 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     if (await this.syncs.due('meta', this.config.metaBackfill.syncIntervalMinutes)) requested += Number((await this.syncs.request('meta', 'schedule')).created);
     if (this.config.odoo && (await this.syncs.due('odoo', this.config.odoo.syncIntervalMinutes))) requested += Number((await this.syncs.request('odoo', 'schedule')).created);
     return requested;
+  }
+
+  /** New leads are routed by the job that stored them; one left unrouted (that worker died) is routed here. */
+  private async routeStrays(): Promise<number> {
+    let routed = 0;
+    for (const id of await this.router.strayLeadIds(STRAY_AFTER_SECONDS, 100)) if (await this.router.routeNewLead(id)) routed += 1;
+    return routed;
   }
 
   private async assignQueued(): Promise<number> {

@@ -20,6 +20,11 @@ async function lockLeadInPrisma(tx: Tx, leadId: string): Promise<LeadRow | null>
   return tx.lead.findUnique({ where: { id: leadId } });
 }
 
+/** "assigned to Sara by "Villas to Riyadh"", for logs. */
+export function describeDecision(decision: RoutingDecision): string {
+  return `${decision.outcome}${decision.employeeName ? ` to ${decision.employeeName}` : ''} by "${decision.ruleName ?? 'no rule'}"`;
+}
+
 interface Assignment {
   employeeId: string;
   employeeName: string;
@@ -233,6 +238,20 @@ export class LeadRouter {
     await recordTimeline(tx, [{ leadId: lead.id, type: 'unassigned_timeout', occurredAt: now, payload: { teamId: team.id, waitingSince: lead.queuedAt, timeoutMinutes: team.queueTimeoutMinutes } }]);
     const timezone = org.branches.get(lead.branchId ?? '')?.timezone ?? DEFAULT_TIMEZONE;
     await fireTriggers(tx, [{ leadId: lead.id, trigger: 'lead.unassigned_timeout' }], now, { automations: org.automations, subject: { lead: ruleSubjectOf(lead), timezone } });
+  }
+
+  /**
+   * Leads stored but still unrouted after `olderThanSeconds` — their worker died or failed between
+   * storing and routing them — oldest first, for the scheduler to route.
+   */
+  async strayLeadIds(olderThanSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.prisma.lead.findMany({
+      where: { routingState: 'unrouted', createdAt: { lt: new Date(this.clock.now().getTime() - olderThanSeconds * 1000) } },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
   }
 
   /** Leads waiting longest first, for the queue sweep. */
