@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@leadflow/db';
+import type { SqlPool } from '@leadflow/db';
 import type { JobOptions, Queue } from 'bull';
 import type { QueueName } from './jobs.js';
 
@@ -17,7 +17,8 @@ export interface OutboxRelayOptions {
 const COALESCE_MS = 5;
 
 interface OutboxRow {
-  id: bigint;
+  /** bigint, as pg returns it: a string. */
+  id: string;
   queue: string;
   job_name: string;
   job_id: string;
@@ -38,7 +39,7 @@ export class OutboxRelay {
   private stopped = true;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Pick<SqlPool, 'transaction'>,
     private readonly queues: Map<QueueName, Queue>,
     private readonly options: OutboxRelayOptions,
   ) {}
@@ -101,43 +102,44 @@ export class OutboxRelay {
     // With Redis away, do not even lock rows: the webhook path keeps writing, we retry on the next poll.
     if (!this.redisReady()) return 0;
     const batchSize = this.options.batchSize ?? 500;
-    return this.prisma.$transaction(
-      async (tx) => {
-        // Walk the unpublished-rows index in its own order, stopping at the batch size. A bitmap scan
-        // would visit every entry left by rows published since the last vacuum (tens of thousands
-        // under load, more when autovacuum lags or is off); an index scan marks those dead as it
-        // passes, so the next pass skips them.
-        await tx.$executeRaw`SET LOCAL enable_bitmapscan = off`;
-        // Only queues this process has: a row for another one (written by a newer or older version
-        // during a rolling deploy) waits for a process that knows it, and never blocks the rest.
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, queue, job_name, job_id, payload, run_at FROM outbox_message
-          WHERE published_at IS NULL AND queue = ANY(${[...this.queues.keys()]}::text[])
-          ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
-        if (rows.length === 0) return 0;
-        const byQueue = new Map<string, OutboxRow[]>();
-        for (const row of rows) {
-          const queued = byQueue.get(row.queue);
-          if (queued) queued.push(row);
-          else byQueue.set(row.queue, [row]);
-        }
-        await Promise.all(
-          [...byQueue].map(([name, queueRows]) => {
-            const queue = this.queues.get(name as QueueName)!;
-            const jobs = queueRows.map((row) => ({
-              name: row.job_name,
-              data: row.payload,
-              opts: { ...this.options.jobOptions, ...this.options.jobOptionsFor?.(row.job_name), jobId: row.job_id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - Date.now()) : undefined },
-            }));
-            return withTimeout(queue.addBulk(jobs), this.options.publishTimeoutMs ?? 5_000, `publishing to queue ${name}`);
-          }),
-        );
-        const ids = rows.map((row) => row.id);
-        await tx.$executeRaw`UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(${ids}::bigint[])`;
-        return rows.length;
-      },
-      { timeout: (this.options.publishTimeoutMs ?? 5_000) + 5_000, maxWait: 5_000 },
-    );
+    // Marked published and read back in one statement; a failed publish throws, the transaction
+    // rolls back and the rows are unpublished again (plain SQL: this runs for every lead, several times).
+    return this.db.transaction(async (tx) => {
+      // Walk the unpublished-rows index in its own order, stopping at the batch size. A bitmap scan
+      // would visit every entry left by rows published since the last vacuum (tens of thousands
+      // under load, more when autovacuum lags or is off); an index scan marks those dead as it
+      // passes, so the next pass skips them.
+      await tx.query('SET LOCAL enable_bitmapscan = off');
+      // Only queues this process has: a row for another one (written by a newer or older version
+      // during a rolling deploy) waits for a process that knows it, and never blocks the rest.
+      const rows = await tx.query<OutboxRow>(
+        `UPDATE outbox_message SET published_at = now(), attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outbox_message WHERE published_at IS NULL AND queue = ANY($1::text[]) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, queue, job_name, job_id, payload, run_at`,
+        [[...this.queues.keys()], batchSize],
+      );
+      if (rows.length === 0) return 0;
+      // RETURNING has no order: jobs are added in the order their rows were written.
+      rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+      const byQueue = new Map<string, OutboxRow[]>();
+      for (const row of rows) {
+        const queued = byQueue.get(row.queue);
+        if (queued) queued.push(row);
+        else byQueue.set(row.queue, [row]);
+      }
+      await Promise.all(
+        [...byQueue].map(([name, queueRows]) => {
+          const queue = this.queues.get(name as QueueName)!;
+          const jobs = queueRows.map((row) => ({
+            name: row.job_name,
+            data: row.payload,
+            opts: { ...this.options.jobOptions, ...this.options.jobOptionsFor?.(row.job_name), jobId: row.job_id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - Date.now()) : undefined },
+          }));
+          return withTimeout(queue.addBulk(jobs), this.options.publishTimeoutMs ?? 5_000, `publishing to queue ${name}`);
+        }),
+      );
+      return rows.length;
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { ChannelListener, PrismaClient } from '@leadflow/db';
+import { ChannelListener, SqlPool } from '@leadflow/db';
 import { ACTION_TYPES } from '@leadflow/contracts';
 import { ACTION_LIMITS, OutboxRelay, QUEUE_NAMES, actionJobName, queueLimits, type QueueName } from '@leadflow/queue';
 import type { JobOptions, Queue } from 'bull';
@@ -41,8 +41,8 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   private readonly relay: OutboxRelay;
   private readonly listener: ChannelListener;
 
-  constructor(prisma: PrismaClient, @Inject(QUEUE_MAP) queues: Map<QueueName, Queue>, @Inject(APP_CONFIG) config: AppConfig) {
-    this.relay = new OutboxRelay(prisma, queues, {
+  constructor(sql: SqlPool, @Inject(QUEUE_MAP) queues: Map<QueueName, Queue>, @Inject(APP_CONFIG) config: AppConfig) {
+    this.relay = new OutboxRelay(sql, queues, {
       pollMs: config.queue.outboxPollMs,
       jobOptions: defaultJobOptions(config),
       jobOptionsFor: (jobName) => (ACTION_ATTEMPTS.has(jobName) ? { attempts: ACTION_ATTEMPTS.get(jobName) } : undefined),
