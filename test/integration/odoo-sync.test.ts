@@ -102,9 +102,13 @@ describe('changes made in Odoo come back', () => {
     await setStatus(lead.id, 'qualified');
     await waitFor(async () => odooRow(lead.odooId).stage_id, (stage) => stage === QUALIFIED, { what: 'our stage in Odoo' });
     await syncOdoo();
+    const seenAt = async () => ((await stack.prisma.lead.findUniqueOrThrow({ where: { id: lead.id } })).odooState as { seenAt: string }).seenAt;
+    const before = await seenAt();
     stack.odoo.salespersonEdit('crm.lead', lead.odooId, { phone: '+966500000000' });
     expect(await syncOdoo()).toMatchObject({ statusChanges: 0, reassignments: 0 });
-    expect(await stack.prisma.lead.findUniqueOrThrow({ where: { id: lead.id } })).toMatchObject({ status: 'qualified' });
+    expect(await stack.prisma.lead.findUniqueOrThrow({ where: { id: lead.id } })).toMatchObject({ status: 'qualified', odooState: { stageId: QUALIFIED, active: true } });
+    // Read, so our changes from now on are the ones "since the last sync".
+    expect(new Date(await seenAt()).getTime()).toBeGreaterThan(new Date(before).getTime());
   });
 });
 

@@ -49,9 +49,10 @@ export class OdooChangesSync {
     const progress: OdooSyncProgress = { read: 0, statusChanges: 0, reassignments: 0, keptOurs: 0, unknownUsers: [], notOurs: 0, cursor: saved?.writeDate };
     for (;;) {
       const page = await odoo.changedSince(cursor, PAGE);
-      for (const change of page) {
-        const stage = change.stage && stages.get(change.stage.id);
-        const outcome = await this.changes.apply({ ...change, stage: change.stage && { ...change.stage, isWon: stage?.isWon ?? false } }, this.config.odoo.stageMap);
+      const records = page.map((change) => ({ ...change, stage: change.stage && { ...change.stage, isWon: stages.get(change.stage.id)?.isWon ?? false } }));
+      const outcomes = await this.changes.applyAll(records, this.config.odoo.stageMap);
+      page.forEach((change, i) => {
+        const outcome = outcomes[i]!;
         progress.read += 1;
         if (outcome.lead === 'not_ours') progress.notOurs += 1;
         else {
@@ -60,7 +61,7 @@ export class OdooChangesSync {
           if (outcome.status === 'kept_ours' || outcome.assignee === 'kept_ours') progress.keptOurs += 1;
           if (outcome.assignee === 'unknown_user' && change.userId && !progress.unknownUsers.includes(change.userId)) progress.unknownUsers.push(change.userId);
         }
-      }
+      });
       const last = page[page.length - 1];
       if (last) {
         cursor = { writeDate: last.writeDateText, id: last.id };

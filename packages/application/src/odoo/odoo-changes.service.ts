@@ -34,8 +34,24 @@ export type OdooChangeOutcome = { lead: 'not_ours' } | { lead: 'found'; status?:
 
 /** Records what Odoo now has for the lead (merged into what we knew): the next read sees it as no change. */
 export async function rememberOdooState(db: Tx | PrismaClient, leadId: string, state: Partial<Omit<OdooState, 'seenAt'>>, at: Date): Promise<void> {
-  const known = Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined));
-  await db.$executeRaw`UPDATE lead SET odoo_state = COALESCE(odoo_state, '{}'::jsonb) || ${JSON.stringify({ ...known, seenAt: at.toISOString() })}::jsonb WHERE id = ${leadId}::uuid`;
+  await db.$executeRaw`UPDATE lead SET odoo_state = COALESCE(odoo_state, '{}'::jsonb) || ${JSON.stringify(knownState(state, at.toISOString()))}::jsonb WHERE id = ${leadId}::uuid`;
+}
+
+/**
+ * `apply` would change nothing but `odoo_state`: the stage (and archive state) is the one we knew or
+ * maps to the lead's status already, and the salesperson is the one we knew or the owner's Odoo user.
+ */
+function changesNothing(lead: { odoo_state: OdooState | null; status: string; owner_odoo_user_id: number | null }, record: OdooLeadRecord, stageMap: Record<string, string>): boolean {
+  const seen = lead.odoo_state;
+  const stageKnown = seen && seen.stageId === record.stage?.id && seen.active === record.active;
+  const wanted = stageKnown ? [] : statusesForOdoo(record, stageMap);
+  const userKnown = !record.userId || seen?.userId === record.userId || lead.owner_odoo_user_id === record.userId;
+  return (wanted.length === 0 || wanted.includes(lead.status as LeadRow['status'])) && userKnown;
+}
+
+/** `odoo_state` keys for what was read (undefined ones left as they were), seen now. */
+function knownState(state: Partial<Omit<OdooState, 'seenAt'>>, seenAt: string): Record<string, unknown> {
+  return { ...Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined)), seenAt };
 }
 
 /**
@@ -52,6 +68,38 @@ export class OdooChanges {
     private readonly statuses: LeadStatusService,
     private readonly router: LeadRouter,
   ) {}
+
+  /**
+   * A page of changed records. Most are our own writes coming back (every write moves Odoo's
+   * `write_date`) or a first read of a lead we created, carrying nothing that would change ours:
+   * those are recognised in one read and remembered in one write. The others go through `apply`,
+   * one locked transaction each (which decides again on what it reads under the lock).
+   */
+  async applyAll(records: OdooLeadRecord[], stageMap: Record<string, string>): Promise<OdooChangeOutcome[]> {
+    // The lead `apply` would take for each Odoo id (the earliest received), with its status and its owner's Odoo user.
+    const rows = await this.prisma.$queryRaw<{ id: string; odoo_lead_id: number; odoo_state: OdooState | null; status: string; owner_odoo_user_id: number | null }[]>`
+      SELECT DISTINCT ON (l.odoo_lead_id) l.id::text AS id, l.odoo_lead_id, l.odoo_state, l.status::text AS status, e.odoo_user_id AS owner_odoo_user_id
+      FROM lead l LEFT JOIN employee e ON e.id = l.assignee_id
+      WHERE l.odoo_lead_id = ANY(${records.map((r) => r.id)}::int[]) ORDER BY l.odoo_lead_id, l.received_at`;
+    const ours = new Map(rows.map((row) => [row.odoo_lead_id, row]));
+    const remembered: { id: string; state: Record<string, unknown> }[] = [];
+    const outcomes: OdooChangeOutcome[] = [];
+    const now = this.clock.now().toISOString();
+    for (const record of records) {
+      const row = ours.get(record.id);
+      if (!row) outcomes.push({ lead: 'not_ours' });
+      else if (changesNothing(row, record, stageMap)) {
+        remembered.push({ id: row.id, state: knownState({ stageId: record.stage?.id, userId: record.userId, active: record.active }, now) });
+        outcomes.push({ lead: 'found' });
+      } else outcomes.push(await this.apply(record, stageMap));
+    }
+    if (remembered.length > 0) {
+      await this.prisma.$executeRaw`
+        UPDATE lead l SET odoo_state = COALESCE(l.odoo_state, '{}'::jsonb) || u.state
+        FROM unnest(${remembered.map((r) => r.id)}::uuid[], ${remembered.map((r) => JSON.stringify(r.state))}::jsonb[]) AS u(id, state) WHERE l.id = u.id`;
+    }
+    return outcomes;
+  }
 
   async apply(record: OdooLeadRecord, stageMap: Record<string, string>): Promise<OdooChangeOutcome> {
     return this.prisma.$transaction(async (tx): Promise<OdooChangeOutcome> => {
