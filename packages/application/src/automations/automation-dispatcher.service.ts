@@ -25,7 +25,7 @@ export interface ManualRunResult {
 }
 
 /**
- * Dispatches triggers queued as jobs (by an older version, or by hand) and runs automations on ops'
+ * Dispatches triggers queued as jobs by an older version, and runs automations on ops'
  * request. Triggers fired by a change dispatch in that change's own transaction (`fireTriggers`).
  */
 @Injectable()

@@ -92,10 +92,10 @@ const SUBJECT_COLUMNS = `l.platform::text AS platform, l.status::text AS status,
   l.form_id, l.form_name, l.city, l.region, l.country, l.language, l.answers, b.timezone AS branch_timezone`;
 
 /**
- * The automations listening to these triggers get their runs in the caller's transaction — they
- * run if and only if the change that fired them commits — and the runs' jobs go out through the
- * outbox of that same transaction. Callers that already hold the lead and the automations (routing)
- * pass them and spend one statement; others have them read here. Returns the runs created.
+ * The automations listening to these triggers (all of one lead) get their runs in the caller's
+ * transaction — they run if and only if the change that fired them commits — and the runs' jobs go
+ * out through the outbox of that same transaction. Callers that already hold the lead and the
+ * automations (routing) pass them; others have them read here. Returns the runs created.
  */
 export async function fireTriggers(db: AnyDb, fired: FiredTrigger[], now: Date, known: { subject?: TriggerSubject; automations?: AutomationRow[] } = {}): Promise<number> {
   if (fired.length === 0) return 0;
