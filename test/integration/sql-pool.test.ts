@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { notify } from '@leadflow/application';
-import { createPrismaClient, SqlPool, type PrismaClient } from '@leadflow/db';
+import { createPrismaClient, SqlPool, throughOutage, type PrismaClient } from '@leadflow/db';
 import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase } from '../support/test-database.js';
@@ -74,6 +74,36 @@ describe('transaction', () => {
       expect(await cut.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await cut.end();
+      await proxy.stop();
+    }
+  });
+});
+
+describe('throughOutage', () => {
+  it('keeps trying a write while Postgres is unreachable and lands it once it is back; gives up after its budget', async () => {
+    const url = new URL(database.url);
+    const proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(await proxy.start());
+    const pool = new SqlPool(url.toString(), { poolSize: 1, connectionTimeoutMs: 300 });
+    try {
+      proxy.cut();
+      let tries = 0;
+      const write = () => {
+        tries += 1;
+        return pool.query(`INSERT INTO sync_cursor (key, value, updated_at) VALUES ('outage', '1', now()) RETURNING key`);
+      };
+      const landing = throughOutage(write, { firstWaitMs: 50, maxWaitMs: 3_000 });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      proxy.restore();
+      expect(await landing).toEqual([{ key: 'outage' }]);
+      expect(tries).toBeGreaterThan(1);
+      expect(await sql.query(`SELECT value FROM sync_cursor WHERE key = 'outage'`)).toEqual([{ value: 1 }]);
+
+      proxy.cut();
+      await expect(throughOutage(() => pool.query('SELECT 1'), { firstWaitMs: 20, maxWaitMs: 80 })).rejects.toThrow();
+    } finally {
+      proxy.restore();
+      await pool.end();
       await proxy.stop();
     }
   });

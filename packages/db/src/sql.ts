@@ -142,3 +142,19 @@ export class Statement {
     return db.query<T>(this.text(final), this.values);
   }
 }
+
+/**
+ * A write recording what already happened outside (a message sent, or not), tried again through a
+ * short database outage — waits of 250 ms doubling up to `maxWaitMs` (~16 s in all by default) —
+ * instead of leaving the outside world and our rows disagreeing.
+ */
+export async function throughOutage<T>(write: () => Promise<T>, { firstWaitMs = 250, maxWaitMs = 8_000 } = {}): Promise<T> {
+  for (let waitMs = firstWaitMs; ; waitMs *= 2) {
+    try {
+      return await write();
+    } catch (error) {
+      if (waitMs > maxWaitMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { ActionExecutor, ActionOutcome, LeadForAction } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import type { ActionRun as ActionRunRow, SqlPool } from '@leadflow/db';
+import { throughOutage, type ActionRun as ActionRunRow, type SqlPool } from '@leadflow/db';
 import { pickTemplateLanguage, templateBody, type WhatsAppClient } from '@leadflow/integration-whatsapp';
 import { IntegrationError } from '@leadflow/integration-common';
 import { leadContext } from './lead-context.js';
@@ -42,19 +42,23 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     try {
       ({ wamid } = await this.whatsapp.sendTemplate({ to: lead.phone ?? '', template: params.template, language, bodyParams }));
     } catch (error) {
-      // Refused or unreachable: nothing was sent, a retry may send.
-      await db.query('UPDATE action_run SET result = NULL, updated_at = now() WHERE id = $1::uuid', [run.id]);
+      // Refused or unreachable: nothing was sent, a retry may send. What we know after a send is
+      // recorded through a short database outage: given up, the next attempt would only find the
+      // mark and stop the run as uncertain, though we knew.
+      await throughOutage(() => db.query('UPDATE action_run SET result = NULL, updated_at = now() WHERE id = $1::uuid', [run.id]));
       throw error;
     }
-    await db.query('INSERT INTO whatsapp_message (wamid, lead_id, action_run_id, generation, "to", template, language) VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7)', [
-      wamid,
-      lead.id,
-      run.id,
-      run.generation,
-      lead.phone!,
-      params.template,
-      language,
-    ]);
+    await throughOutage(() =>
+      db.query('INSERT INTO whatsapp_message (wamid, lead_id, action_run_id, generation, "to", template, language) VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7)', [
+        wamid,
+        lead.id,
+        run.id,
+        run.generation,
+        lead.phone!,
+        params.template,
+        language,
+      ]),
+    );
     return { externalId: wamid, result: { template: params.template, language, bodyParams } };
   }
 }
