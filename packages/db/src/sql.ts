@@ -130,10 +130,6 @@ export class Statement {
     return this;
   }
 
-  get empty(): boolean {
-    return this.ctes.length === 0;
-  }
-
   text(final: string): string {
     return this.ctes.length === 0 ? final : `WITH ${this.ctes.join(',\n')}\n${final}`;
   }

@@ -42,11 +42,19 @@ export async function rememberOdooState(db: Tx | PrismaClient, leadId: string, s
  * maps to the lead's status already, and the salesperson is the one we knew or the owner's Odoo user.
  */
 function changesNothing(lead: { odoo_state: OdooState | null; status: string; owner_odoo_user_id: number | null }, record: OdooLeadRecord, stageMap: Record<string, string>): boolean {
-  const seen = lead.odoo_state;
-  const stageKnown = seen && seen.stageId === record.stage?.id && seen.active === record.active;
-  const wanted = stageKnown ? [] : statusesForOdoo(record, stageMap);
-  const userKnown = !record.userId || seen?.userId === record.userId || lead.owner_odoo_user_id === record.userId;
-  return (wanted.length === 0 || wanted.includes(lead.status as LeadRow['status'])) && userKnown;
+  const wanted = stageMoved(lead.odoo_state, record) ? statusesForOdoo(record, stageMap) : [];
+  const salesperson = !salespersonMoved(lead.odoo_state, record) || lead.owner_odoo_user_id === record.userId;
+  return (wanted.length === 0 || wanted.includes(lead.status as LeadRow['status'])) && salesperson;
+}
+
+/** Odoo's stage or archive state differs from what we last read or wrote. */
+function stageMoved(seen: OdooState | null, record: OdooLeadRecord): boolean {
+  return !seen || seen.stageId !== record.stage?.id || seen.active !== record.active;
+}
+
+/** Odoo names a salesperson other than the one we last read or wrote. */
+function salespersonMoved(seen: OdooState | null, record: OdooLeadRecord): boolean {
+  return Boolean(record.userId) && (!seen || seen.userId !== record.userId);
 }
 
 /** `odoo_state` keys for what was read (undefined ones left as they were), seen now. */
@@ -111,7 +119,7 @@ export class OdooChanges {
       const result: OdooChangeOutcome = { lead: 'found' };
       let pushOurs = false;
 
-      if (!seen || seen.stageId !== record.stage?.id || seen.active !== record.active) {
+      if (stageMoved(seen, record)) {
         const wanted = statusesForOdoo(record, stageMap);
         if (wanted.length > 0 && !wanted.includes(lead.status)) {
           const to = wanted[0]!;
@@ -129,8 +137,8 @@ export class OdooChanges {
         }
       }
 
-      if (record.userId && (!seen || seen.userId !== record.userId)) {
-        const employee = await tx.employee.findFirst({ where: { odooUserId: record.userId }, orderBy: [{ active: 'desc' }, { createdAt: 'asc' }] });
+      if (salespersonMoved(seen, record)) {
+        const employee = await tx.employee.findFirst({ where: { odooUserId: record.userId! }, orderBy: [{ active: 'desc' }, { createdAt: 'asc' }] });
         if (!employee) result.assignee = 'unknown_user';
         else if (employee.id !== lead.assigneeId) {
           const ours = await this.lastChangeOfOurs(tx, lead.id, 'assigned', since);
