@@ -79,6 +79,34 @@ describe('transaction', () => {
   });
 });
 
+describe('prepared statements', () => {
+  it('prepares each statement once per connection under a name from its text', async () => {
+    const prepared = await sql.transaction(async (tx) => {
+      await tx.query('SELECT $1::int AS one', [1]);
+      await tx.query('SELECT $1::int AS one', [2]);
+      return tx.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int AS one%'`);
+    });
+    expect(prepared).toEqual([{ statement: 'SELECT $1::int AS one' }]);
+  });
+
+  it('replaces a connection whose prepared statement no longer matches its table after a migration', async () => {
+    const single = new SqlPool(database.url, { poolSize: 1 });
+    try {
+      await single.query(`CREATE TABLE prepared_shape (id int)`);
+      await single.query(`INSERT INTO prepared_shape VALUES (1)`);
+      const read = () => single.transaction((tx) => tx.query<Record<string, unknown>>('SELECT * FROM prepared_shape'));
+      expect(await read()).toEqual([{ id: 1 }]);
+      await sql.query(`ALTER TABLE prepared_shape ADD COLUMN name text`);
+      // The one connection planned `SELECT *` for the old shape: Postgres refuses it once, the
+      // connection is dropped, and the next transaction prepares the statement again.
+      await expect(read()).rejects.toMatchObject({ code: '0A000' });
+      expect(await read()).toEqual([{ id: 1, name: null }]);
+    } finally {
+      await single.end();
+    }
+  });
+});
+
 describe('throughOutage', () => {
   it('keeps trying a write while Postgres is unreachable and lands it once it is back; gives up after its budget', async () => {
     const url = new URL(database.url);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /** Runs one parameterised statement and returns its rows (a pool, a transaction, or a Prisma client through `sqlOf`). */
@@ -13,6 +14,10 @@ export interface SqlPoolOptions {
 }
 
 const camelCache = new Map<string, string>();
+/** Distinct statement texts a pool prepares; beyond it a statement is sent unnamed, as before. */
+const MAX_PREPARED = 500;
+/** Postgres' "cached plan must not change result type". */
+const CACHED_PLAN_CHANGED = '0A000';
 
 /** `odoo_lead_id` → `odooLeadId`: the schema names every field as the camel case of its column. */
 export function camelName(column: string): string {
@@ -37,6 +42,9 @@ export function camelRow<T>(row: Record<string, unknown>): T {
  * lead makes dozens of them. Everything else keeps Prisma's typed client.
  */
 export class SqlPool implements SqlRunner {
+  /** Statement names by text (see `prepared`). */
+  private readonly names = new Map<string, string>();
+
   private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string, options: SqlPoolOptions = {}) {
@@ -46,7 +54,22 @@ export class SqlPool implements SqlRunner {
   }
 
   async query<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(text, values)).rows as T[];
+    return (await this.pool.query(this.prepared(text, values))).rows as T[];
+  }
+
+  /**
+   * The statement under a name derived from its text, so each connection parses it once and
+   * Postgres may keep its plan: the per-lead statements are few and run thousands of times, and
+   * parsing and planning their CTEs cost Postgres more CPU than running them. Texts are bounded
+   * (a text built per call would otherwise leave a prepared statement on every connection).
+   */
+  private prepared(text: string, values: unknown[], rowMode?: 'array'): pg.QueryConfig {
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < MAX_PREPARED) {
+      name = `lf_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values, ...(rowMode ? { rowMode } : {}) };
   }
 
   /**
@@ -55,7 +78,7 @@ export class SqlPool implements SqlRunner {
    * camel case, and a part whose columns are all null (an outer join that found nothing) is null.
    */
   async queryParts<T>(text: string, values: unknown[], parts: string[]): Promise<T[]> {
-    const result = await this.pool.query({ text, values, rowMode: 'array' });
+    const result = await this.pool.query(this.prepared(text, values, 'array'));
     const bounds: number[] = [];
     result.fields.forEach((field, i) => {
       if (i === 0 || field.tableID !== result.fields[i - 1]!.tableID) bounds.push(i);
@@ -79,7 +102,7 @@ export class SqlPool implements SqlRunner {
   /** Runs statements on one connection, in a transaction; rolled back if `work` throws. */
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const tx: SqlRunner = { query: async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[] };
+    const tx: SqlRunner = { query: async <R>(text: string, values: unknown[] = []) => (await client.query(this.prepared(text, values))).rows as R[] };
     let broken: Error | undefined;
     // A connection lost while checked out (Postgres restarted) fails the statement in flight, and
     // is also emitted as an event, which must not go unheard; the connection is then discarded.
@@ -92,6 +115,9 @@ export class SqlPool implements SqlRunner {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      // A prepared statement whose table changed shape (a migration ran under a running worker)
+      // fails with this code until the connection is replaced.
+      if ((error as { code?: string }).code === CACHED_PLAN_CHANGED) broken ??= error as Error;
       throw error;
     } finally {
       client.removeListener('error', onError);
