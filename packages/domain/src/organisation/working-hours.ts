@@ -39,8 +39,32 @@ export function isValidTimezone(timezone: string): boolean {
   }
 }
 
-/** The wall clock in a timezone at an instant. */
-export function localTime(at: Date, timezone: string): LocalTime {
+/**
+ * Remembers a pure function's answers, forgetting all once it holds `limit`: routing asks the same
+ * calendar questions for every candidate of every lead (Intl's formatToParts costs ~15 µs a call).
+ */
+function memo<T>(limit: number): (key: string, compute: () => T) => T {
+  const kept = new Map<string, T>();
+  return (key, compute) => {
+    let value = kept.get(key);
+    if (value === undefined) {
+      if (kept.size >= limit) kept.clear();
+      value = compute();
+      kept.set(key, value);
+    }
+    return value;
+  };
+}
+
+const localTimes = memo<Readonly<LocalTime>>(5_000);
+const instants = memo<number>(5_000);
+
+/** The wall clock in a timezone at an instant (one routing decision asks it once per candidate). */
+export function localTime(at: Date, timezone: string): Readonly<LocalTime> {
+  return localTimes(`${timezone}|${at.getTime()}`, () => Object.freeze(readLocalTime(at, timezone)));
+}
+
+function readLocalTime(at: Date, timezone: string): LocalTime {
   const parts = Object.fromEntries(formatter(timezone).formatToParts(at).map((p) => [p.type, p.value]));
   const hour = Number(parts.hour);
   const minute = Number(parts.minute);
@@ -54,6 +78,10 @@ export function localTime(at: Date, timezone: string): LocalTime {
 
 /** The instant at which a timezone's wall clock shows `date` + `minutes` (DST-safe for shift boundaries). */
 export function instantAt(date: string, minutes: number, timezone: string): Date {
+  return new Date(instants(`${timezone}|${date}|${minutes}`, () => findInstant(date, minutes, timezone)));
+}
+
+function findInstant(date: string, minutes: number, timezone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, 0, minutes);
   let guess = wall;
@@ -63,7 +91,7 @@ export function instantAt(date: string, minutes: number, timezone: string): Date
     const [sy, sm, sd] = seen.date.split('-').map(Number) as [number, number, number];
     guess += wall - Date.UTC(sy, sm - 1, sd, 0, seen.minutes);
   }
-  return new Date(guess);
+  return guess;
 }
 
 function toMinutes(hhmm: string): number {
