@@ -1,29 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OrganisationReader } from '@leadflow/application';
-import { createPrismaClient, SqlPool, type PrismaClient } from '@leadflow/db';
-import { createTestDatabase } from '../support/test-database.js';
+import type { PrismaClient, SqlPool } from '@leadflow/db';
+import { openTestDatabase } from '../support/test-database.js';
 
 // Routing reads the organisation for every lead; the reader keeps it until a write moves its stamp.
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let sql: SqlPool;
 let prisma: PrismaClient;
 const BRANCH = '00000000-0000-4000-8000-000000000001';
 const TEAM = '00000000-0000-4000-8000-000000000002';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  sql = new SqlPool(database.url, { poolSize: 2 });
-  prisma = createPrismaClient(database.url, { poolSize: 2 });
+  database = await openTestDatabase();
+  ({ sql, prisma } = database);
   await prisma.branch.create({ data: { id: BRANCH, name: 'Riyadh', timezone: 'Asia/Riyadh', workingHours: {}, holidays: [] } });
   await prisma.team.create({ data: { id: TEAM, branchId: BRANCH, name: 'Villas', escalation: [] } });
   await prisma.routingRule.create({ data: { name: 'Everything', position: 0, conditions: [], teamId: TEAM, strategy: 'round_robin', isDefault: true } });
 });
 
-afterAll(async () => {
-  await sql.end();
-  await prisma.$disconnect();
-  await database.drop();
-});
+afterAll(() => database.close());
 
 describe('OrganisationReader', () => {
   it('keeps what it read until a branch, team, rule or automation changes', async () => {

@@ -1,29 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { notify } from '@leadflow/application';
-import { createPrismaClient, SqlPool, throughOutage, type PrismaClient } from '@leadflow/db';
+import { SqlPool, throughOutage, type PrismaClient } from '@leadflow/db';
 import { outboxMessage, writeOutbox } from '@leadflow/queue';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { openTestDatabase } from '../support/test-database.js';
 
 // The worker's per-lead paths write through `pg` directly; the same SQL helpers also run inside
 // Prisma's transactions. These check the pool's own parts against the real database.
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let sql: SqlPool;
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  sql = new SqlPool(database.url, { poolSize: 3 });
-  prisma = createPrismaClient(database.url, { poolSize: 2 });
+  database = await openTestDatabase({ poolSize: 3 });
+  ({ sql, prisma } = database);
   await sql.query(`INSERT INTO branch (id, name, timezone, working_hours, holidays, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'Riyadh', 'Asia/Riyadh', '{}', '[]', now())`);
   await sql.query(`INSERT INTO team (id, branch_id, name, escalation, updated_at) VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Sales', '[]', now())`);
 });
 
-afterAll(async () => {
-  await sql.end();
-  await prisma.$disconnect();
-  await database.drop();
-});
+afterAll(() => database.close());
 
 describe('queryParts', () => {
   it('splits a join into one camel-cased object per table, null where an outer join found nothing', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createPrismaClient, SqlPool, type PrismaClient } from '@leadflow/db';
 import pg from 'pg';
 
 /** Postgres server the tests use; databases are created and dropped on it. */
@@ -28,4 +29,21 @@ export async function createTestDatabase(): Promise<{ name: string; url: string;
   const name = `leadflow_test_${randomBytes(5).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
   return { name, url: databaseUrl(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A fresh database with a `pg` pool and a Prisma client on it; `close` ends both and drops it. */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<{ url: string; sql: SqlPool; prisma: PrismaClient; close: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const sql = new SqlPool(database.url, { poolSize: options.poolSize ?? 2 });
+  const prisma = createPrismaClient(database.url, { poolSize: 2 });
+  return {
+    url: database.url,
+    sql,
+    prisma,
+    close: async () => {
+      await sql.end();
+      await prisma.$disconnect();
+      await database.drop();
+    },
+  };
 }
