@@ -9,6 +9,7 @@
 import autocannon from 'autocannon';
 import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { deleteQueueKeys } from '@leadflow/queue';
 import { arg, fmt, freshDatabase, httpReady, REDIS_URL, sleep, startProcess } from './support.mjs';
 
 const CONNECTIONS = Number(arg('connections', 50));
@@ -60,10 +61,11 @@ const bareRows = Number((await db.query("SELECT count(*) FROM bare_delivery WHER
 await bare.stop();
 await sleep(1000);
 
+const QUEUE_PREFIX = `bench-${randomBytes(3).toString('hex')}`;
 const api = await startProcess(
   'api',
   'apps/api/dist/main.js',
-  { NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: '3199', DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`, META_APP_SECRET: SECRET },
+  { NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: '3199', DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX, META_APP_SECRET: SECRET },
   httpReady('http://127.0.0.1:3199/health/ready'),
 );
 await load('http://127.0.0.1:3199/webhooks/meta', 'warm-api', WARMUP);
@@ -79,6 +81,7 @@ const waiting = Number((await db.query('SELECT count(*) FROM outbox_message WHER
 rss.push(api.rssMb());
 await api.stop();
 await db.end();
+await deleteQueueKeys(REDIS_URL, QUEUE_PREFIX);
 
 print('bare http', bareResult, bareRows);
 print('LeadFlow API', apiResult, apiRows);

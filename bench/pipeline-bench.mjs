@@ -16,7 +16,7 @@ import { ACTION_TYPES } from '@leadflow/contracts';
 import { fakeSnapchatLead, seedDemoOrganisation } from '@leadflow/simulators';
 import { snapchatSignatureHeaders } from '@leadflow/integration-snapchat';
 import { createPrismaClient } from '@leadflow/db';
-import { ACTION_LIMITS } from '@leadflow/queue';
+import { ACTION_LIMITS, deleteQueueKeys } from '@leadflow/queue';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
@@ -132,6 +132,7 @@ await worker.stop();
 await api.stop();
 await simulator.stop();
 await db.end();
+await deleteQueueKeys(REDIS_URL, env.QUEUE_PREFIX);
 
 console.log(`  webhooks sent in ${fmt(sentSeconds, 1)} s (${fmt(LEADS / sentSeconds)} /s); ${fmt(counts.leads)} leads, ${fmt(counts.runs)} action runs, ${progress.dead} dead${vacuums ? `; ${vacuums} vacuum passes` : ''}`);
 console.log(`  throughput   ${fmt(leadsPerSecond, 1)} leads/s through routing and all four connectors (target ≥ 300)`);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type LoadedConfig } from '@leadflow/config';
 import { createPrismaClient, type PrismaClient } from '@leadflow/db';
+import { deleteQueueKeys } from '@leadflow/queue';
 import { BigQuerySimulator, Ga4Simulator, OdooSimulator, PlatformSimulator, SmtpSimulator, WebhookSender } from '@leadflow/simulators';
 import { createApiApp } from '../../apps/api/src/bootstrap/create-api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app.js';
@@ -172,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await odoo.stop();
       await smtp.stop();
       await db.drop();
+      await deleteQueueKeys(TEST_REDIS_URL, env.QUEUE_PREFIX!);
     },
   };
   if (options.worker !== false) await stack.startWorker();

@@ -1,2 +1,3 @@
 export * from './jobs.js';
 export * from './outbox-relay.js';
+export * from './queue-keys.js';
