@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@leadflow/db';
-import type { Db } from '../prisma-tx.js';
+import { runnerOf, type AnyDb, type Db } from '../prisma-tx.js';
 
 /**
  * A position in a table read in (writing transaction, id) order. Tables with a `tx xid8` column
@@ -21,17 +21,18 @@ const FEEDS = {
 } as const;
 export type FeedTable = keyof typeof FEEDS;
 
-/** Final rows after `after`, in order; `columns` is SQL over the table (its `tx` comes back as text). */
-export function readFinal<T extends { tx: string; id: unknown }>(prisma: Db, table: FeedTable, columns: string, after: FeedPosition, limit: number): Promise<T[]> {
+/**
+ * Final rows after `after`, in order; `columns` is SQL over the table (its `tx` comes back as text).
+ * Through `pg` a bigint column comes back as a string, through Prisma as a BigInt.
+ */
+export function readFinal<T extends { tx: string; id: unknown }>(db: AnyDb, table: FeedTable, columns: string, after: FeedPosition, limit: number): Promise<T[]> {
   const { idType, start } = FEEDS[table];
   const id = after.id === '0' ? start : after.id;
-  return (prisma as PrismaClient).$queryRawUnsafe<T[]>(
+  return runnerOf(db).query<T>(
     `SELECT ${columns}, "tx"::text AS "tx" FROM "${table}"
      WHERE ("tx", "id") > ($1::xid8, $2::${idType}) AND "tx" < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY "tx", "id" LIMIT $3`,
-    after.tx,
-    id,
-    limit,
+     ORDER BY "tx", "id" LIMIT $3::int`,
+    [after.tx, id, limit],
   );
 }
 
