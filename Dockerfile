@@ -36,6 +36,8 @@ RUN pnpm build
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
+# As scripts/node-flags.mjs: a larger young generation, fewer scavenges per request and job.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 WORKDIR /app
 COPY --from=build /app /app
 USER node

@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { deleteQueueKeys } from '@leadflow/queue';
+import { SERVICE_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { arg, fmt, freshDatabase, httpReady, REDIS_URL, sleep, startProcess } from './support.mjs';
 
 const CONNECTIONS = Number(arg('connections', 50));
@@ -53,7 +54,7 @@ const url = await freshDatabase('leadflow_bench_ingest');
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 
-const bare = await startProcess('bare server', 'bench/bare-meta-server.mjs', { DATABASE_URL: url, META_APP_SECRET: SECRET, PORT: '3198' }, async (out) => out().includes('bare server ready'));
+const bare = await startProcess('bare server', 'bench/bare-meta-server.mjs', { DATABASE_URL: url, META_APP_SECRET: SECRET, PORT: '3198' }, async (out) => out().includes('bare server ready'), SERVICE_NODE_FLAGS);
 await load('http://127.0.0.1:3198/webhooks/meta', 'warm-bare', WARMUP);
 await db.query("DELETE FROM bare_delivery WHERE leadgen_id LIKE 'warm-%'");
 const bareResult = await load('http://127.0.0.1:3198/webhooks/meta', 'bare', DURATION);
@@ -67,6 +68,7 @@ const api = await startProcess(
   'apps/api/dist/main.js',
   { NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: '3199', DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX, META_APP_SECRET: SECRET },
   httpReady('http://127.0.0.1:3199/health/ready'),
+  SERVICE_NODE_FLAGS,
 );
 await load('http://127.0.0.1:3199/webhooks/meta', 'warm-api', WARMUP);
 // The API's memory through the run (it should level off, not climb).

@@ -20,6 +20,7 @@ import { ACTION_LIMITS, deleteQueueKeys } from '@leadflow/queue';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import { SERVICE_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { arg, cpuSecondsOf, fmt, freshDatabase, httpReady, percentile, REDIS_URL, sleep, startProcess } from './support.mjs';
 
 const LEADS = Number(arg('leads', 3000));
@@ -59,10 +60,11 @@ const env = {
 };
 const simulator = await startProcess('simulators', 'packages/simulators/dist/simulator.cli.js', env, async (out) => out().includes('SMTP simulator'));
 // --profile: CPU profiles of the API and the worker (where a lead's time goes), written when they stop.
-const profile = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [];
-const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`), profile);
+// The service runs with the flags it is deployed with (scripts/node-flags.mjs).
+const nodeArgs = [...SERVICE_NODE_FLAGS, ...(process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [])];
+const api = await startProcess('api', 'apps/api/dist/main.js', env, httpReady(`http://127.0.0.1:${PORT}/health/ready`), nodeArgs);
 const workers = [];
-for (let i = 0; i < WORKERS; i++) workers.push(await startProcess(`worker ${i + 1}`, 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), profile));
+for (let i = 0; i < WORKERS; i++) workers.push(await startProcess(`worker ${i + 1}`, 'apps/worker/dist/main.js', { ...env, LOG_LEVEL: 'info' }, async (out) => out().includes('worker started'), nodeArgs));
 const worker = { rssMb: () => workers.map((w) => w.rssMb()).join('+'), stop: () => Promise.all(workers.map((w) => w.stop())) };
 
 // CPU spent by each part of the system while the leads go through (where a lead's cost lies).

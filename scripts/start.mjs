@@ -4,6 +4,7 @@
 // and everything if one part dies, so a half-running service never looks healthy.
 import { ConfigError, loadConfig, loadEnvFile } from '@leadflow/config';
 import { spawn } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from './node-flags.mjs';
 
 loadEnvFile();
 let demoVariables;
@@ -16,13 +17,13 @@ try {
 const SIMULATED = ['META_GRAPH_API_URL', 'TIKTOK_API_URL', 'WHATSAPP_API_URL', 'GOOGLE_API_ROOT_URL', 'ODOO_URL', 'SMTP_URL'];
 const simulatorNeeded = SIMULATED.some((name) => demoVariables.includes(name));
 const parts = [
-  ['api', 'apps/api/dist/main.js'],
-  ['worker', 'apps/worker/dist/main.js'],
-  ...(simulatorNeeded ? [['simulator', 'packages/simulators/dist/simulator.cli.js']] : []),
+  ['api', [...SERVICE_NODE_FLAGS, 'apps/api/dist/main.js']],
+  ['worker', [...SERVICE_NODE_FLAGS, 'apps/worker/dist/main.js']],
+  ...(simulatorNeeded ? [['simulator', ['--enable-source-maps', 'packages/simulators/dist/simulator.cli.js']]] : []),
 ];
 
-const children = parts.map(([name, entry]) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], { stdio: 'inherit', env: process.env });
+const children = parts.map(([name, args]) => {
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env: process.env });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the others`);
