@@ -96,6 +96,11 @@ describe('prepared statements', () => {
       // connection is dropped, and the next transaction prepares the statement again.
       await expect(read()).rejects.toMatchObject({ code: '0A000' });
       expect(await read()).toEqual([{ id: 1, name: null }]);
+      // The same outside a transaction (the pool drops a connection whose query failed).
+      expect(await single.query('SELECT * FROM prepared_shape')).toEqual([{ id: 1, name: null }]);
+      await sql.query(`ALTER TABLE prepared_shape ADD COLUMN note text`);
+      await expect(single.query('SELECT * FROM prepared_shape')).rejects.toMatchObject({ code: '0A000' });
+      expect(await single.query('SELECT * FROM prepared_shape')).toEqual([{ id: 1, name: null, note: null }]);
     } finally {
       await single.end();
     }
