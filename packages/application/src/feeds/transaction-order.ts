@@ -5,7 +5,8 @@ import { runnerOf, type AnyDb, type Db } from '../prisma-tx.js';
  * A position in a table read in (writing transaction, id) order. Tables with a `tx xid8` column
  * (lead, lead_event, stream_event) can be followed this way without ever skipping a row: only
  * rows written by transactions older than every running one are read ("final" rows), and any row
- * written later belongs to a younger transaction, so it sorts after them.
+ * written later belongs to a younger transaction, so it sorts after them. Running transactions of
+ * other databases on the same server do not count (`feed_horizon()`): they cannot write here.
  */
 export interface FeedPosition {
   tx: string;
@@ -30,7 +31,7 @@ export function readFinal<T extends { tx: string; id: unknown }>(db: AnyDb, tabl
   const id = after.id === '0' ? start : after.id;
   return runnerOf(db).query<T>(
     `SELECT ${columns}, "tx"::text AS "tx" FROM "${table}"
-     WHERE ("tx", "id") > ($1::xid8, $2::${idType}) AND "tx" < pg_snapshot_xmin(pg_current_snapshot())
+     WHERE ("tx", "id") > ($1::xid8, $2::${idType}) AND "tx" < (SELECT feed_horizon())
      ORDER BY "tx", "id" LIMIT $3::int`,
     [after.tx, id, limit],
   );

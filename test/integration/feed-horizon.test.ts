@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FEED_START, readFinal } from '@leadflow/application';
+import pg from 'pg';
+import { openTestDatabase, TEST_POSTGRES_URL } from '../support/test-database.js';
+
+// The feeds in transaction order read a row once no running transaction can overtake it. Only this
+// database's transactions count: a long write elsewhere on the same server must not hold them back.
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+
+afterAll(() => database.close());
+
+/** A transaction holding a transaction id, open until `end` is called. */
+async function openWrite(url: string): Promise<{ end: () => Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT pg_current_xact_id()');
+  return {
+    end: async () => {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+const streamEvent = async (kind: string) => {
+  await database.sql.query(`INSERT INTO stream_event (kind, payload) VALUES ($1, '{}')`, [kind]);
+};
+const feed = async () => (await readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, 100)).map((row) => row.kind);
+
+describe('readFinal', () => {
+  it('reads past a transaction that another database on the server keeps open', async () => {
+    const elsewhere = await openWrite(TEST_POSTGRES_URL);
+    try {
+      await streamEvent('after-a-write-elsewhere');
+      expect(await feed()).toContain('after-a-write-elsewhere');
+    } finally {
+      await elsewhere.end();
+    }
+  });
+
+  it('waits for an older transaction of its own database before reading what came after it', async () => {
+    const here = await openWrite(database.url);
+    await streamEvent('behind-an-open-transaction');
+    try {
+      expect(await feed()).not.toContain('behind-an-open-transaction');
+    } finally {
+      await here.end();
+    }
+    expect(await feed()).toContain('behind-an-open-transaction');
+  });
+});
