@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FEED_START, readFinal } from '@leadflow/application';
+import { FEED_START, lastPosition, readFinal } from '@leadflow/application';
 import pg from 'pg';
 import { openTestDatabase, TEST_POSTGRES_URL } from '../support/test-database.js';
 
@@ -33,6 +33,24 @@ const streamEvent = async (kind: string) => {
 const feed = async () => (await readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, 100)).map((row) => row.kind);
 
 describe('readFinal', () => {
+  it('reads in transaction order, not in the digits of the transaction id', async () => {
+    // Explicit ids far below any running transaction: 99 must come before 100 (as text, "100" < "99").
+    await database.sql.query(`INSERT INTO stream_event (kind, payload, tx) VALUES ('tx-100', '{}', '100'::xid8), ('tx-99', '{}', '99'::xid8)`);
+    const first = await readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, 2);
+    expect(first.map((row) => [row.tx, row.kind])).toEqual([
+      ['99', 'tx-99'],
+      ['100', 'tx-100'],
+    ]);
+  });
+
+  it('finds the last position in transaction order (where a feed starts)', async () => {
+    await database.sql.query(`INSERT INTO stream_event (kind, payload, tx) VALUES ('tx-1000', '{}', '1000'::xid8), ('tx-999', '{}', '999'::xid8)`);
+    const last = await lastPosition(database.sql, 'stream_event', `tx < '5000'::xid8`);
+    const [row] = await database.sql.query<{ kind: string }>('SELECT kind FROM stream_event WHERE id = $1::bigint', [last!.id]);
+    expect([last!.tx, row!.kind]).toEqual(['1000', 'tx-1000']);
+    expect(await lastPosition(database.sql, 'stream_event', 'false')).toBeUndefined();
+  });
+
   it('reads past a transaction that another database on the server keeps open', async () => {
     const elsewhere = await openWrite(TEST_POSTGRES_URL);
     try {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
+import { lastPosition } from '@leadflow/application';
 import { ChannelListener, SqlPool } from '@leadflow/db';
 import { APP_CONFIG, REDIS } from '@leadflow/runtime';
 import type { Redis } from 'ioredis';
@@ -94,7 +95,7 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.watermark = parsePosition((await this.redis.get(this.keys.published)) ?? undefined);
       if (!this.watermark) {
         // First relay ever: start from what exists now (browsers catch up from Postgres on their own).
-        const [last] = await this.sql.query<{ tx: string; id: string }>('SELECT tx::text AS tx, id FROM stream_event ORDER BY tx DESC, id DESC LIMIT 1');
+        const last = await lastPosition(this.sql, 'stream_event');
         this.watermark = last ? { tx: BigInt(last.tx), id: BigInt(last.id) } : STREAM_START;
         await this.redis.set(this.keys.published, positionKey(this.watermark));
       }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { alertAdmins, credentialsAlert, positionOf, readCursor, readFinal, writeCursor, type FeedPosition } from '@leadflow/application';
+import { alertAdmins, credentialsAlert, FEED_START, lastPosition, positionOf, readCursor, readFinal, writeCursor, type FeedPosition } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import { Prisma, PrismaClient } from '@leadflow/db';
 import { ga4ClientId, ga4EventFor, lifecycleNameOf } from '@leadflow/domain';
@@ -139,8 +139,6 @@ export class Ga4Forwarder {
 
   /** First run: events of the last 72 hours (older ones GA4 would refuse). */
   private async startingPoint(): Promise<FeedPosition> {
-    const [last] = await this.prisma.$queryRaw<{ tx: string; id: bigint }[]>`
-      SELECT tx::text AS tx, id FROM lead_event WHERE occurred_at < now() - interval '72 hours' ORDER BY tx DESC, id DESC LIMIT 1`;
-    return last ? positionOf(last) : { tx: '0', id: '0' };
+    return (await lastPosition(this.prisma, 'lead_event', `occurred_at < now() - interval '72 hours'`)) ?? FEED_START;
   }
 }

@@ -24,7 +24,10 @@ export type FeedTable = keyof typeof FEEDS;
 
 /**
  * Final rows after `after`, in order; `columns` is SQL over the table (its `tx` comes back as text).
- * Through `pg` a bigint column comes back as a string, through Prisma as a BigInt.
+ * Through `pg` a bigint column comes back as a string, through Prisma as a BigInt. The order names
+ * the table's columns: a bare "tx" would be the text alias (digit order: "100" before "99"), which
+ * skipped rows where transaction ids gain a digit and sorted every final row instead of walking the
+ * (tx, id) index.
  */
 export function readFinal<T extends { tx: string; id: unknown }>(db: AnyDb, table: FeedTable, columns: string, after: FeedPosition, limit: number): Promise<T[]> {
   const { idType, start } = FEEDS[table];
@@ -32,9 +35,17 @@ export function readFinal<T extends { tx: string; id: unknown }>(db: AnyDb, tabl
   return runnerOf(db).query<T>(
     `SELECT ${columns}, "tx"::text AS "tx" FROM "${table}"
      WHERE ("tx", "id") > ($1::xid8, $2::${idType}) AND "tx" < (SELECT feed_horizon())
-     ORDER BY "tx", "id" LIMIT $3::int`,
+     ORDER BY "${table}"."tx", "${table}"."id" LIMIT $3::int`,
     [after.tx, id, limit],
   );
+}
+
+/** The position of the table's last row in feed order (optionally among rows matching `where`), or undefined when there is none. */
+export async function lastPosition(db: AnyDb, table: FeedTable, where = 'true'): Promise<FeedPosition | undefined> {
+  const [last] = await runnerOf(db).query<{ tx: string; id: unknown }>(
+    `SELECT "tx"::text AS "tx", "id" FROM "${table}" WHERE ${where} ORDER BY "${table}"."tx" DESC, "${table}"."id" DESC LIMIT 1`,
+  );
+  return last ? positionOf(last) : undefined;
 }
 
 export function positionOf(row: { tx: string; id: unknown }): FeedPosition {
