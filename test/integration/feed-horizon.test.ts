@@ -30,13 +30,14 @@ async function openWrite(url: string): Promise<{ end: () => Promise<void> }> {
 const streamEvent = async (kind: string) => {
   await database.sql.query(`INSERT INTO stream_event (kind, payload) VALUES ($1, '{}')`, [kind]);
 };
-const feed = async () => (await readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, 100)).map((row) => row.kind);
+const read = (limit: number) => readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, limit);
+const feed = async () => (await read(100)).map((row) => row.kind);
 
 describe('readFinal', () => {
   it('reads in transaction order, not in the digits of the transaction id', async () => {
     // Explicit ids far below any running transaction: 99 must come before 100 (as text, "100" < "99").
     await database.sql.query(`INSERT INTO stream_event (kind, payload, tx) VALUES ('tx-100', '{}', '100'::xid8), ('tx-99', '{}', '99'::xid8)`);
-    const first = await readFinal<{ tx: string; id: string; kind: string }>(database.sql, 'stream_event', '"id", "kind"', FEED_START, 2);
+    const first = await read(2);
     expect(first.map((row) => [row.tx, row.kind])).toEqual([
       ['99', 'tx-99'],
       ['100', 'tx-100'],

@@ -25,9 +25,8 @@ export type FeedTable = keyof typeof FEEDS;
 /**
  * Final rows after `after`, in order; `columns` is SQL over the table (its `tx` comes back as text).
  * Through `pg` a bigint column comes back as a string, through Prisma as a BigInt. The order names
- * the table's columns: a bare "tx" would be the text alias (digit order: "100" before "99"), which
- * skipped rows where transaction ids gain a digit and sorted every final row instead of walking the
- * (tx, id) index.
+ * the table's columns: a bare "tx" is the text alias, in digit order ("100" before "99") and off
+ * the (tx, id) index.
  */
 export function readFinal<T extends { tx: string; id: unknown }>(db: AnyDb, table: FeedTable, columns: string, after: FeedPosition, limit: number): Promise<T[]> {
   const { idType, start } = FEEDS[table];
