@@ -16,7 +16,7 @@ export interface SqlPoolOptions {
 const camelCache = new Map<string, string>();
 /** Distinct statement texts a pool prepares; beyond it a statement is sent unnamed, as before. */
 const MAX_PREPARED = 500;
-/** Postgres' "cached plan must not change result type". */
+/** feature_not_supported: what Postgres raises for "cached plan must not change result type" (a connection dropped for another error of this class is merely reopened). */
 const CACHED_PLAN_CHANGED = '0A000';
 
 /** `odoo_lead_id` → `odooLeadId`: the schema names every field as the camel case of its column. */
