@@ -50,7 +50,7 @@ if (!REUSE || !exists) {
   const db = new pg.Client({ connectionString: DB });
   await db.connect();
   await db.query('SET maintenance_work_mem = \'512MB\'');
-  // Bulk load without the per-row triggers; the rollups are rebuilt from the rows afterwards.
+  // Bulk load without the per-row triggers; the rollups and open-lead counts are rebuilt from the rows afterwards.
   await db.query('ALTER TABLE lead DISABLE TRIGGER USER');
   await db.query('ALTER TABLE lead_event DISABLE TRIGGER USER');
   await db.query('ALTER TABLE action_run DISABLE TRIGGER USER');
@@ -106,6 +106,7 @@ if (!REUSE || !exists) {
   await db.query('ALTER TABLE lead ENABLE TRIGGER USER');
   await db.query('ALTER TABLE lead_event ENABLE TRIGGER USER');
   await db.query('ALTER TABLE action_run ENABLE TRIGGER USER');
+  await step('open leads per employee', () => db.query('SELECT employee_open_leads_recount()'));
   await step('analyze', () => db.query('ANALYZE'));
   await db.end();
   const prisma = createPrismaClient(DB, { poolSize: 2 });

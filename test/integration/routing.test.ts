@@ -97,6 +97,9 @@ describe('routing a lead from a webhook', () => {
     await waitFor(() => stack.prisma.lead.count({ where: { teamId: ids.fair, routingState: 'assigned' } }), (n) => n === 30, { what: '30 assignments' });
     const counts = await stack.prisma.lead.groupBy({ by: ['assigneeId'], where: { teamId: ids.fair }, _count: { _all: true } });
     expect(counts.map((c) => c._count._all)).toEqual([10, 10, 10]);
+    // Nobody has called them yet: each person holds ten open leads, as the API shows.
+    const people = (await call(stack, 'GET', `/crm/employees?teamId=${ids.fair}`, { headers: stack.auth })).body as { openLeads: number }[];
+    expect(people.map((p) => p.openLeads)).toEqual([10, 10, 10]);
   });
 
   it('falls back to the fallback team when nobody in the target works now', async () => {

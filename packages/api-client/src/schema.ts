@@ -2181,6 +2181,11 @@ export interface components {
              */
             capacity: number;
             /**
+             * @description Open leads held now (assigned, status new, not contacted yet).
+             * @example 4
+             */
+            openLeads: number;
+            /**
              * @description Share in weighted round-robin.
              * @example 1
              */

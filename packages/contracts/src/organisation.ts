@@ -75,6 +75,8 @@ export interface Employee {
   active: boolean;
   /** Most open, not yet contacted leads this person may hold. */
   capacity: number;
+  /** Open leads held now (assigned, status new, not contacted yet): routing skips them at `capacity`. */
+  openLeads: number;
   /** Share of the `weighted` strategy (2 gets twice as many as 1). */
   weight: number;
   timeOff: TimeOff[];

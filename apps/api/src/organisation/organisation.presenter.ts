@@ -46,6 +46,7 @@ export function toEmployee(row: EmployeeRow): Employee {
     products: row.products,
     active: row.active,
     capacity: row.capacity,
+    openLeads: row.openLeads,
     weight: row.weight,
     timeOff: row.timeOff as unknown as TimeOff[],
     odooUserId: optional(row.odooUserId),

@@ -86,24 +86,20 @@ export class OrganisationReader {
   }
 
   /**
-   * Employees of these teams with their open (uncontacted) lead counts, in one statement. Read
-   * after `lockTeams`, in a statement of its own, so it sees the assignment the previous lock holder committed.
+   * Employees of these teams with their open (uncontacted) lead counts — kept on the employee by a
+   * trigger on lead, so this stays one small read however many leads wait. Read after `lockTeams`,
+   * in a statement of its own, so it sees the assignment the previous lock holder committed.
    */
   async candidates(db: AnyDb, org: Organisation, teamIds: string[]): Promise<Candidate[]> {
     if (teamIds.length === 0) return [];
-    const employees = await rows<EmployeeRow & { openLeads: number }>(
-      db,
-      `SELECT e.*, (SELECT count(*) FROM lead l WHERE l.assignee_id = e.id AND l.contacted_at IS NULL AND l.status = 'new')::int AS open_leads
-       FROM employee e WHERE e.team_id = ANY($1::uuid[])`,
-      [teamIds],
-    );
+    const employees = await rows<EmployeeRow>(db, 'SELECT * FROM employee WHERE team_id = ANY($1::uuid[])', [teamIds]);
     return employees.map((e) => ({
       id: e.id,
       name: e.name,
       teamId: e.teamId,
       active: e.active,
       capacity: e.capacity,
-      openLeads: Number(e.openLeads),
+      openLeads: e.openLeads,
       weight: e.weight,
       timeOff: e.timeOff as unknown as TimeOff[],
       languages: e.languages,

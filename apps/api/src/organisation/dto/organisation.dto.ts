@@ -210,6 +210,7 @@ export class EmployeeDto implements Employee {
   @ApiProperty({ type: [String], example: ['villa'] }) products!: string[];
   @ApiProperty() active!: boolean;
   @ApiProperty({ example: 25, description: 'Open leads at most.' }) capacity!: number;
+  @ApiProperty({ example: 4, description: 'Open leads held now (assigned, status new, not contacted yet).' }) openLeads!: number;
   @ApiProperty({ example: 1, description: 'Share in weighted round-robin.' }) weight!: number;
   @ApiProperty({ type: [TimeOffDto] }) timeOff!: TimeOff[];
   @ApiPropertyOptional({ example: 7 }) odooUserId?: number;
