@@ -5,11 +5,12 @@ import { ACTION_TYPES } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
 import { Mailer } from '@leadflow/integration-email';
 import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
-import { SheetsWriter } from '@leadflow/integration-sheets';
+import { SharedPacer, SheetsWriter, SHEETS_WRITE_INTERVAL_MS } from '@leadflow/integration-sheets';
 import { WhatsAppClient } from '@leadflow/integration-whatsapp';
 import type { JobPayloads } from '@leadflow/queue';
-import { APP_CONFIG, Metrics, OnJob } from '@leadflow/runtime';
+import { APP_CONFIG, Metrics, OnJob, REDIS } from '@leadflow/runtime';
 import type { Job } from 'bull';
+import type { Redis } from 'ioredis';
 import { EmailSendExecutor } from './email.executor.js';
 import { OdooCreateActivityExecutor, OdooSyncLeadExecutor } from './odoo.executors.js';
 import { SheetsAppendRowExecutor, sheetRow } from './sheets.executor.js';
@@ -24,13 +25,15 @@ export interface Connectors {
 }
 export const CONNECTORS = Symbol('CONNECTORS');
 
-function connect(config: AppConfig): Connectors {
+function connect(config: AppConfig, redis: Redis): Connectors {
   const timeoutMs = config.httpTimeoutMs;
+  // The write quota is the spreadsheet owner's: every worker process takes its turns from one key.
+  const sheetsPacer = config.sheets && new SharedPacer(redis, `${config.queue.prefix}:sheets:pace:${config.sheets.spreadsheetId}`, SHEETS_WRITE_INTERVAL_MS);
   return {
     odoo: config.odoo && new OdooCrmClient(new XmlRpcOdooTransport({ ...config.odoo, timeoutMs })),
     whatsapp: config.whatsapp && new WhatsAppClient({ ...config.whatsapp, timeoutMs }),
     mailer: config.email && new Mailer({ ...config.email, timeoutMs }),
-    sheets: config.sheets && new SheetsWriter({ ...config.sheets, timeoutMs }),
+    sheets: config.sheets && new SheetsWriter({ ...config.sheets, timeoutMs }, sheetsPacer),
   };
 }
 
@@ -98,7 +101,7 @@ class ConnectorsShutdown implements OnApplicationShutdown {
 @Module({
   providers: [
     NotifyUserExecutor,
-    { provide: CONNECTORS, inject: [APP_CONFIG], useFactory: connect },
+    { provide: CONNECTORS, inject: [APP_CONFIG, REDIS], useFactory: connect },
     { provide: ACTION_EXECUTORS, inject: [NotifyUserExecutor, CONNECTORS, APP_CONFIG], useFactory: executors },
     StatusSyncProcessor,
     ConnectorsShutdown,

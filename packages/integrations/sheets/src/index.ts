@@ -1,1 +1,2 @@
 export * from './sheets-writer.js';
+export * from './request-pacer.js';

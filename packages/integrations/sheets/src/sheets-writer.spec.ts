@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PlatformSimulator } from '@leadflow/simulators';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { SharedPacer, type RequestPacer } from './request-pacer.js';
 import { SheetsWriter } from './sheets-writer.js';
 
 // The real googleapis client against the local Sheets simulator (rootUrl), with a ready token.
 const sim = new PlatformSimulator({ metaAccessToken: 'x', tiktokAccessToken: 'x', sheets: { accessToken: 'sheet-token' } });
 let url: string;
-const writer = (extra: Partial<ConstructorParameters<typeof SheetsWriter>[0]> = {}) =>
-  new SheetsWriter({ credentials: '{"access_token":"sheet-token"}', rootUrl: `${url}/`, spreadsheetId: 's1', sheetName: 'Leads', timeoutMs: 2000, minIntervalMs: 20, rateLimitBackoffMs: 20, ...extra });
+const writer = (extra: Partial<ConstructorParameters<typeof SheetsWriter>[0]> = {}, pacer?: RequestPacer) =>
+  new SheetsWriter({ credentials: '{"access_token":"sheet-token"}', rootUrl: `${url}/`, spreadsheetId: 's1', sheetName: 'Leads', timeoutMs: 2000, minIntervalMs: 20, rateLimitBackoffMs: 20, ...extra }, pacer);
 
 beforeAll(async () => {
   url = await sim.start();
@@ -64,5 +67,38 @@ describe('SheetsWriter', () => {
   it('reports a refused token as a permanent error', async () => {
     const wrong = new SheetsWriter({ credentials: '{"access_token":"nope"}', rootUrl: `${url}/`, spreadsheetId: 's1', sheetName: 'Leads', timeoutMs: 2000, minIntervalMs: 1 });
     await expect(wrong.appendRow('a', ['a'])).rejects.toMatchObject({ code: 'AUTH' });
+  });
+});
+
+describe('SharedPacer', () => {
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  afterAll(() => redis.quit());
+
+  /** Records when each request was let through. */
+  const recorded = (pacer: RequestPacer, at: number[]): RequestPacer => ({ acquire: () => pacer.acquire().then(() => void at.push(Date.now())) });
+
+  it('spaces the requests of several worker processes together, as one quota', async () => {
+    sim.reset();
+    const key = `test:sheets:pace:${randomUUID()}`;
+    const at: number[] = [];
+    // Two writers, as two worker processes would hold: each with its own pacer on the same key.
+    const [one, two] = [1, 2].map(() => writer({}, recorded(new SharedPacer(redis, key, 120), at)));
+    await Promise.all([one!.appendRow('a', ['a']).then(() => one!.appendRow('b', ['b'])), two!.appendRow('c', ['c']).then(() => two!.appendRow('d', ['d']))]);
+    expect(sim.sheetRows('s1', 'Leads')).toHaveLength(4);
+    const sorted = at.sort((x, y) => x - y);
+    expect(sorted).toHaveLength(4);
+    // Each writer alone would send its second request 120 ms after its first, both at once.
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(115);
+    await redis.del(key);
+  });
+
+  it('paces this process alone while Redis does not answer', async () => {
+    const down = { eval: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const pacer = new SharedPacer(down, 'unused', 100);
+    const started = Date.now();
+    await pacer.acquire();
+    await pacer.acquire();
+    await pacer.acquire();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(195);
   });
 });

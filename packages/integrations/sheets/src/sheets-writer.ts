@@ -1,5 +1,6 @@
 import { IntegrationError, googleAuth, googleError } from '@leadflow/integration-common';
 import { google, type sheets_v4 } from 'googleapis';
+import { LocalPacer, type RequestPacer } from './request-pacer.js';
 
 export interface SheetsConfig {
   /** Service account key JSON or path (see googleAuth). */
@@ -9,7 +10,7 @@ export interface SheetsConfig {
   spreadsheetId: string;
   sheetName: string;
   timeoutMs: number;
-  /** Least time between two requests to the spreadsheet: 1 s keeps under 60 writes a minute. */
+  /** Least time between two requests of this process when no pacer is given (1 s keeps under 60 writes a minute). */
   minIntervalMs?: number;
   /** First wait after a 429; doubles up to a minute. */
   rateLimitBackoffMs?: number;
@@ -20,6 +21,8 @@ type Op =
   | { kind: 'update'; leadId: string; values: string[]; resolve: (row: number | undefined) => void; reject: (e: unknown) => void };
 
 const SERVICE = 'sheets';
+/** Sheets allows 60 writes a minute per user: one request a second. */
+export const SHEETS_WRITE_INTERVAL_MS = 1000;
 const MAX_BACKOFF_MS = 64_000;
 
 const classify = (error: unknown) => googleError(SERVICE, error);
@@ -33,19 +36,24 @@ function firstRow(range: string | null | undefined): number {
 
 /**
  * Writes lead rows to one sheet. Every write to the spreadsheet goes through one queue: appends
- * that pile up are sent together in one `values.append`, requests are spaced by `minIntervalMs`
- * (the 60-writes-a-minute quota), and a 429 waits and sends the same request again, so rows are
- * never dropped nor reordered. Values are written RAW: a phone keeps its `+`, nothing is a formula.
+ * that pile up are sent together in one `values.append`, requests are spaced by the pacer (the
+ * 60-writes-a-minute quota: `SharedPacer` spaces the requests of every worker process together),
+ * and a 429 waits and sends the same request again, so rows are never dropped nor reordered.
+ * Values are written RAW: a phone keeps its `+`, nothing is a formula.
  */
 export class SheetsWriter {
   private readonly api: sheets_v4.Sheets;
   private readonly queue: Op[] = [];
   private draining?: Promise<void>;
-  private lastRequestAt = 0;
+  /** The slot the drain loop waited for, not used by a request yet. */
+  private slotHeld = false;
   /** Requests answered 429 so far (they were retried). */
   rateLimited = 0;
 
-  constructor(private readonly config: SheetsConfig) {
+  constructor(
+    private readonly config: SheetsConfig,
+    private readonly pacer: RequestPacer = new LocalPacer(config.minIntervalMs ?? SHEETS_WRITE_INTERVAL_MS),
+  ) {
     this.api = google.sheets({
       version: 'v4',
       rootUrl: config.rootUrl,
@@ -74,7 +82,8 @@ export class SheetsWriter {
     while (this.queue.length) {
       // Wait for the request slot first, then take what has queued: a row that arrives while the
       // writer waits goes in this request, not the one after (at most one interval's wait, not two).
-      await this.nextSlot();
+      await this.pacer.acquire();
+      this.slotHeld = true;
       const head = this.queue[0]!;
       // Consecutive appends travel together; an update goes alone, in its place.
       const end = this.queue.findIndex((op) => op.kind !== 'append');
@@ -85,6 +94,7 @@ export class SheetsWriter {
       } catch (error) {
         for (const op of batch) op.reject(error);
       }
+      this.slotHeld = false;
       this.queue.splice(0, batch.length);
     }
   }
@@ -133,16 +143,11 @@ export class SheetsWriter {
     return new Map((res.data.values ?? []).map((cells, i) => [String(cells[0] ?? ''), i + 1]));
   }
 
-  private async nextSlot(): Promise<void> {
-    const wait = this.lastRequestAt + (this.config.minIntervalMs ?? 1000) - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-
   /** Spaces requests and waits out 429s (exponential, up to a minute), then sends the same request again. */
   private async request<T>(call: () => Promise<T>): Promise<T> {
     for (let backoff = this.config.rateLimitBackoffMs ?? 1000; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
-      await this.nextSlot();
-      this.lastRequestAt = Date.now();
+      if (this.slotHeld) this.slotHeld = false;
+      else await this.pacer.acquire();
       try {
         return await call();
       } catch (error) {
