@@ -87,8 +87,10 @@ describe('SharedPacer', () => {
     expect(sim.sheetRows('s1', 'Leads')).toHaveLength(4);
     const sorted = at.sort((x, y) => x - y);
     expect(sorted).toHaveLength(4);
-    // Each writer alone would send its second request 120 ms after its first, both at once.
-    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(115);
+    // Each writer alone would send its second request 120 ms after its first, both at once. The
+    // slots are 120 ms apart on Redis' clock; each answer reaches its writer a little later or sooner.
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(90);
+    expect(sorted[3]! - sorted[0]!).toBeGreaterThanOrEqual(330);
     await redis.del(key);
   });
 
