@@ -38,6 +38,22 @@ describe('Odoo over XML-RPC', () => {
     expect(sim.records('crm.lead')[0]!.name).toBe('Villas – Sara Al-Harbi');
   });
 
+  it('writes a lead it knows the id of in one call, and finds or creates it again once deleted in Odoo', async () => {
+    const { id } = await crm.syncLead({ ...lead, ref: 'k-1' });
+    sim.calls.clear();
+    expect(await crm.syncLead({ ...lead, ref: 'k-1', name: 'Villas – Sara (2)' }, id)).toEqual({ id, created: false });
+    expect(Object.fromEntries(sim.calls)).toEqual({ 'crm.lead.write': 1 });
+    // Deleted by somebody in Odoo: the stored id is stale; the lead is made again, once.
+    await transport.executeKw('crm.lead', 'unlink', [[id]]);
+    const again = await crm.syncLead({ ...lead, ref: 'k-1' }, id);
+    expect(again).toMatchObject({ created: true });
+    expect(await crm.syncLead({ ...lead, ref: 'k-1' }, id)).toEqual({ id: again.id, created: false });
+    // A refused reference (a salesperson deleted in Odoo) is the write's error, not a reason to make another lead.
+    const before = sim.records('crm.lead').length;
+    expect(await failure(crm.syncLead({ ...lead, ref: 'k-1', userId: 999 }, again.id))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(sim.records('crm.lead')).toHaveLength(before);
+  });
+
   it('finds a lead by its marker from an index that follows every write, as a scan would', async () => {
     const refs = ['0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e01', '0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e02', '0b7e2d8c-1f4a-4c3e-9a51-3f0d2b6c8e03'];
     const ids = [];

@@ -194,6 +194,14 @@ export class OdooSimulator {
     return id;
   }
 
+  private remove(model: string, row: Row): void {
+    const table = this.table(model);
+    table.splice(table.indexOf(row), 1);
+    this.byId.get(model)!.delete(row.id as number);
+    for (const key of this.keysOf.get(row) ?? []) this.byKey.get(model)?.get(key)?.delete(row);
+    this.keysOf.delete(row);
+  }
+
   private row(model: string, id: unknown): Row | undefined {
     return typeof id === 'number' ? this.byId.get(model)?.get(id) : undefined;
   }
@@ -299,6 +307,14 @@ export class OdooSimulator {
           if (!row) throw fault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${this.uid})`);
           Object.assign(row, this.clean(model, vals), { write_date: odooDatetime(this.now()) });
           this.index(model, row);
+        }
+        return true;
+      }
+      case 'unlink': {
+        for (const id of args[0] as number[]) {
+          const row = this.row(model, id);
+          if (!row) throw fault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${this.uid})`);
+          this.remove(model, row);
         }
         return true;
       }

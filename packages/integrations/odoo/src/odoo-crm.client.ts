@@ -1,3 +1,4 @@
+import { IntegrationError } from '@leadflow/integration-common';
 import type { OdooTransport } from './odoo-transport.js';
 
 /** What we write to a crm.lead (Odoo 16–18 field names; 19 drops `mobile`, which we never send). */
@@ -78,10 +79,22 @@ export class OdooCrmClient {
 
   constructor(private readonly odoo: OdooTransport) {}
 
-  /** Finds our lead in Odoo (by id we stored, else by the marker), then writes it, or creates it. */
+  /**
+   * Writes our lead in Odoo: straight to the id we stored (one call), else — that record deleted,
+   * or no id yet — to the lead carrying our marker, or creates it.
+   */
   async syncLead(values: OdooLeadValues, knownId?: number): Promise<{ id: number; created: boolean }> {
     const vals = await this.leadVals(values);
-    const existing = (knownId && (await this.exists('crm.lead', knownId))) ? knownId : await this.findByRef(values.ref);
+    if (knownId) {
+      try {
+        await this.odoo.executeKw('crm.lead', 'write', [[knownId], vals]);
+        return { id: knownId, created: false };
+      } catch (error) {
+        // Deleted in Odoo since (archived ones are still written): found by the marker or created below.
+        if (!(error instanceof IntegrationError && error.code === 'NOT_FOUND') || (await this.exists('crm.lead', knownId))) throw error;
+      }
+    }
+    const existing = await this.findByRef(values.ref);
     if (existing) {
       await this.odoo.executeKw('crm.lead', 'write', [[existing], vals]);
       return { id: existing, created: false };
