@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient } from '@leadflow/db';
+import { SqlPool } from '@leadflow/db';
 import { APP_CONFIG } from '@leadflow/runtime';
 import { Redis } from 'ioredis';
 import type { ServerResponse } from 'node:http';
@@ -39,7 +39,8 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   private rechecking?: Promise<void>;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    // Through `pg`, as the relay: a reconnecting browser's catch-up reads pages of the feed.
+    private readonly sql: SqlPool,
     private readonly auth: AuthGuard,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -84,7 +85,7 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
       client.last = resumeFrom;
       // Only final events: anything later comes live, in order, and duplicates are skipped by position.
       for (let after = resumeFrom; ; ) {
-        const rows = await readFinalEvents(this.prisma, after, CATCH_UP_PAGE);
+        const rows = await readFinalEvents(this.sql, after, CATCH_UP_PAGE);
         for (const row of rows) this.send(client, toMessage(row));
         if (rows.length < CATCH_UP_PAGE || out.destroyed) break;
         after = client.last;
