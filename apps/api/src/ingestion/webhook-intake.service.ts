@@ -1,7 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { storeDeliveries, type IncomingDelivery } from '@leadflow/application';
 import type { WebhookAck } from '@leadflow/contracts';
-import { PrismaClient } from '@leadflow/db';
+import { SqlPool } from '@leadflow/db';
 import { Metrics } from '@leadflow/runtime';
 
 /** Deliveries arriving within this long share one statement and one commit (group commit). */
@@ -27,7 +27,8 @@ export class WebhookIntakeService {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    // Through `pg`: every webhook passes here (Prisma's client cost ~0.15 ms of CPU per call).
+    private readonly sql: SqlPool,
     private readonly metrics: Metrics,
   ) {}
 
@@ -60,7 +61,7 @@ export class WebhookIntakeService {
     this.waiting = [];
     if (group.length === 0) return;
     storeDeliveries(
-      this.prisma,
+      this.sql,
       group.map((w) => w.delivery),
     ).then(
       (accepted) => group.forEach((w, i) => w.resolve(accepted[i]!)),
@@ -70,6 +71,6 @@ export class WebhookIntakeService {
   }
 
   private storeAlone(w: Waiting): void {
-    storeDeliveries(this.prisma, [w.delivery]).then((accepted) => w.resolve(accepted[0]!), w.reject);
+    storeDeliveries(this.sql, [w.delivery]).then((accepted) => w.resolve(accepted[0]!), w.reject);
   }
 }

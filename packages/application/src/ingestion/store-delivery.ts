@@ -1,7 +1,7 @@
 import type { Platform } from '@leadflow/contracts';
-import type { PrismaClient } from '@leadflow/db';
 import { JOB_QUEUE, normalizeLeadJobId } from '@leadflow/queue';
 import { createHash, randomUUID } from 'node:crypto';
+import { runnerOf, type AnyDb } from '../prisma-tx.js';
 
 // jsonb cannot hold U+0000; a JSON body may still carry it escaped ("\u0000"). The raw body
 // keeps it (as the six characters of the escape); the parsed payload drops it.
@@ -28,8 +28,8 @@ export interface IncomingDelivery {
  * in the outbox. One SQL statement, so it is all stored or none of it is. Returns how many
  * notifications were new.
  */
-export async function storeDelivery(prisma: PrismaClient, delivery: IncomingDelivery): Promise<number> {
-  return (await storeDeliveries(prisma, [delivery]))[0]!;
+export async function storeDelivery(db: AnyDb, delivery: IncomingDelivery): Promise<number> {
+  return (await storeDeliveries(db, [delivery]))[0]!;
 }
 
 /**
@@ -37,7 +37,7 @@ export async function storeDelivery(prisma: PrismaClient, delivery: IncomingDeli
  * deliveries of a few milliseconds). All are stored or none is. Returns, per delivery, how many of
  * its notifications were new.
  */
-export async function storeDeliveries(prisma: PrismaClient, deliveries: IncomingDelivery[]): Promise<number[]> {
+export async function storeDeliveries(db: AnyDb, deliveries: IncomingDelivery[]): Promise<number[]> {
   const shas = deliveries.map((d) => createHash('sha256').update(d.rawBody).digest('hex'));
   // The same body twice in one batch is one delivery (a row may be upserted once per statement):
   // each delivery's events hang on the first of its twins.
@@ -54,18 +54,16 @@ export async function storeDeliveries(prisma: PrismaClient, deliveries: Incoming
       return { idx, delivery: twinOf[idx], id, external_id: n.externalId, payload: n.payload, job_id: normalizeLeadJobId(id), job_payload: { inboundEventId: id } };
     }),
   );
-  const rows = await prisma.$queryRaw<{ idx: number; accepted: number }[]>`
-    WITH input AS (
-      SELECT * FROM unnest(${distinct}::int[], ${distinct.map((i) => deliveries[i]!.platform)}::"Platform"[], ${distinct.map((i) => shas[i])}::text[],
-                           ${distinct.map((i) => deliveries[i]!.rawBody.toString('utf8'))}::text[], ${distinct.map((i) => JSON.stringify(deliveries[i]!.headers))}::jsonb[])
-        AS d(idx, platform, sha, raw, headers)
+  const rows = await runnerOf(db).query<{ idx: number; accepted: number }>(
+    `WITH input AS (
+      SELECT * FROM unnest($1::int[], $2::"Platform"[], $3::text[], $4::text[], $5::jsonb[]) AS d(idx, platform, sha, raw, headers)
     ), delivery AS (
       INSERT INTO webhook_delivery (platform, body_sha256, raw_body, headers)
       SELECT platform, sha, raw, headers FROM input ORDER BY idx
       ON CONFLICT (platform, body_sha256) DO UPDATE SET redelivery_count = webhook_delivery.redelivery_count + 1
       RETURNING id, platform, body_sha256
     ), incoming AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(events, withoutNul)}::jsonb)
+      SELECT * FROM jsonb_to_recordset($6::jsonb)
         AS e(idx int, delivery int, id uuid, external_id text, payload jsonb, job_id text, job_payload jsonb)
     ), stored AS (
       INSERT INTO inbound_event (id, platform, external_id, delivery_id, payload)
@@ -76,10 +74,20 @@ export async function storeDeliveries(prisma: PrismaClient, deliveries: Incoming
       RETURNING id
     ), queued AS (
       INSERT INTO outbox_message (queue, job_name, job_id, payload)
-      SELECT ${JOB_QUEUE['normalize-lead']}, 'normalize-lead', e.job_id, e.job_payload FROM incoming e JOIN stored s ON s.id = e.id
+      SELECT $7::text, 'normalize-lead', e.job_id, e.job_payload FROM incoming e JOIN stored s ON s.id = e.id
       RETURNING job_id
     )
-    SELECT e.idx, count(*)::int AS accepted FROM queued q JOIN incoming e ON e.job_id = q.job_id GROUP BY e.idx`;
+    SELECT e.idx, count(*)::int AS accepted FROM queued q JOIN incoming e ON e.job_id = q.job_id GROUP BY e.idx`,
+    [
+      distinct,
+      distinct.map((i) => deliveries[i]!.platform),
+      distinct.map((i) => shas[i]),
+      distinct.map((i) => deliveries[i]!.rawBody.toString('utf8')),
+      distinct.map((i) => JSON.stringify(deliveries[i]!.headers)),
+      JSON.stringify(events, withoutNul),
+      JOB_QUEUE['normalize-lead'],
+    ],
+  );
   const accepted = new Map(rows.map((r) => [Number(r.idx), r.accepted]));
   return deliveries.map((_, i) => accepted.get(i) ?? 0);
 }
