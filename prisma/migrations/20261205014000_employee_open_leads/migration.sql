@@ -51,7 +51,8 @@ CREATE TRIGGER "employee_open_leads_insert" AFTER INSERT ON "lead" REFERENCING N
 
 -- Counted from the leads themselves: the starting point, and after writes that bypass row triggers
 -- (TRUNCATE, or a bulk load with triggers disabled).
-CREATE FUNCTION employee_open_leads_recount() RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION employee_open_leads_recount() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   UPDATE "employee" e SET "open_leads" = counted.n
   FROM (
     SELECT em."id", count(l."id")::integer AS n
@@ -59,6 +60,7 @@ CREATE FUNCTION employee_open_leads_recount() RETURNS void LANGUAGE sql AS $$
     GROUP BY em."id"
   ) counted
   WHERE counted."id" = e."id" AND e."open_leads" <> counted.n;
+END
 $$;
 
 CREATE FUNCTION employee_open_leads_truncated() RETURNS trigger LANGUAGE plpgsql AS $$

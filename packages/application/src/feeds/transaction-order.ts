@@ -1,5 +1,4 @@
-import type { PrismaClient } from '@leadflow/db';
-import { runnerOf, type AnyDb, type Db } from '../prisma-tx.js';
+import { runnerOf, type AnyDb } from '../prisma-tx.js';
 
 /**
  * A position in a table read in (writing transaction, id) order. Tables with a `tx xid8` column
@@ -52,11 +51,15 @@ export function positionOf(row: { tx: string; id: unknown }): FeedPosition {
 }
 
 /** Where a named feed or sync got to (sync_cursor). */
-export async function readCursor<T>(db: Db, key: string): Promise<T | undefined> {
-  const row = await (db as PrismaClient).syncCursor.findUnique({ where: { key } });
-  return row?.value as T | undefined;
+export async function readCursor<T>(db: AnyDb, key: string): Promise<T | undefined> {
+  const [row] = await runnerOf(db).query<{ value: T }>('SELECT "value" FROM "sync_cursor" WHERE "key" = $1::text', [key]);
+  return row?.value;
 }
 
-export async function writeCursor(db: Db, key: string, value: unknown): Promise<void> {
-  await (db as PrismaClient).syncCursor.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
+export async function writeCursor(db: AnyDb, key: string, value: unknown): Promise<void> {
+  await runnerOf(db).query(
+    `INSERT INTO "sync_cursor" ("key", "value", "updated_at") VALUES ($1::text, $2::jsonb, now())
+     ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value", "updated_at" = now()`,
+    [key, JSON.stringify(value)],
+  );
 }
