@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { alertAdmins, credentialsAlert, FEED_START, lastPosition, positionOf, readCursor, readFinal, writeCursor, type FeedPosition } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
+import type { Platform } from '@leadflow/contracts';
 import { PrismaClient, SqlPool } from '@leadflow/db';
 import { ga4ClientId, ga4EventFor, lifecycleNameOf } from '@leadflow/domain';
 import { Ga4Client, type Ga4Payload } from '@leadflow/integration-ga4';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import { APP_CONFIG } from '@leadflow/runtime';
-import type { Platform } from '@leadflow/contracts';
 
 export const GA4_CLIENT = Symbol('GA4_CLIENT');
 const CURSOR = 'ga4-feed';
