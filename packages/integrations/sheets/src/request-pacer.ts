@@ -1,9 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Spaces the requests to one spreadsheet: `acquire` resolves when the caller may send its next one. */
 export interface RequestPacer {
   acquire(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Paces the requests of this process only. */
 export class LocalPacer implements RequestPacer {

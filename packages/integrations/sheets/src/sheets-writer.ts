@@ -1,5 +1,6 @@
 import { IntegrationError, googleAuth, googleError } from '@leadflow/integration-common';
 import { google, type sheets_v4 } from 'googleapis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalPacer, type RequestPacer } from './request-pacer.js';
 
 export interface SheetsConfig {
@@ -154,7 +155,7 @@ export class SheetsWriter {
         const failure = classify(error);
         if (failure.code !== 'RATE_LIMITED') throw failure;
         this.rateLimited += 1;
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        await sleep(backoff);
       }
     }
   }
