@@ -148,6 +148,39 @@ describe('reports on a fixed dataset', () => {
     expect((await report(`funnel?${RANGE}`)).stages[1]).toMatchObject({ stage: 'contacted', leads: 5 });
   });
 
+  it('reads long ranges from week and month rows with the same figures as day by day', async () => {
+    // After the changes above. Local days: L1 on 1 March (a Sunday), the rest on 2 March.
+    const byDay = await report(`leads?${RANGE}&groupBy=employee&interval=day`);
+    const contactByDay = await report(`first-contact?${RANGE}&by=employee`);
+    // February and March as two month rows; then 2 March onwards, the week of 2 March first.
+    for (const [range, leads] of [['from=2026-02-01&to=2026-03-31', 5], ['from=2026-03-02&to=2026-05-31', 4], ['from=2026-02-23&to=2026-03-01', 1], ['from=2025-12-07&to=2026-12-06', 5]] as const) {
+      expect({ range, leads: (await report(`leads?${range}`)).totals.leads }).toEqual({ range, leads });
+    }
+    const year = 'from=2025-12-07&to=2026-12-06';
+    expect((await report(`leads?${year}&groupBy=employee&interval=month`)).totals).toEqual(byDay.totals);
+    const months = await report(`leads?${year}&groupBy=employee&interval=month`);
+    expect(months.rows.map((r: { period: string; label: string; leads: number; contacted: number }) => [r.period, r.label, r.leads, r.contacted])).toEqual([
+      ['2026-03-01', 'Omar', 3, 3],
+      ['2026-03-01', 'Lina', 1, 1],
+      ['2026-03-01', 'Sara', 1, 1],
+    ]);
+    const weeks = await report(`leads?${year}&groupBy=platform&interval=week`);
+    expect(weeks.rows.map((r: { period: string; key: string; leads: number }) => [r.period, r.key, r.leads])).toEqual([
+      ['2026-02-23', 'meta', 1],
+      ['2026-03-02', 'meta', 2],
+      ['2026-03-02', 'snapchat', 1],
+      ['2026-03-02', 'tiktok', 1],
+    ]);
+    expect((await report(`funnel?${year}`)).stages).toEqual((await report(`funnel?${RANGE}`)).stages);
+    expect(await report(`first-contact?${year}&by=employee`)).toEqual({ ...contactByDay, from: '2025-12-07', to: '2026-12-06' });
+    expect((await report(`overview?${year}`)).totals).toEqual((await report(`overview?${RANGE}`)).totals);
+    // Every lead counted once per span.
+    const [spans] = await stack.prisma.$queryRawUnsafe<{ day: number; week: number; month: number }[]>(
+      `SELECT sum(leads) FILTER (WHERE span = 'day')::int AS day, sum(leads) FILTER (WHERE span = 'week')::int AS week, sum(leads) FILTER (WHERE span = 'month')::int AS month FROM lead_daily_stats WHERE grain = 'owner'`,
+    );
+    expect(spans).toEqual({ day: 5, week: 5, month: 5 });
+  });
+
   it('buckets time to first contact the same way in the database and in the reports', async () => {
     const probes = [0, 1, 9, 10, 14, 15, 59, 60, 119, 120, 1439, 1440, 10079, 10080, 99999];
     const rows = await stack.prisma.$queryRawUnsafe<{ m: number; b: number }[]>(`SELECT m, report_contact_bucket(m) AS b FROM unnest($1::int[]) AS m`, probes);

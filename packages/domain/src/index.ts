@@ -18,3 +18,4 @@ export * from './automations/validation.js';
 export * from './analytics/lifecycle.js';
 export * from './analytics/percentile.js';
 export * from './leads/odoo-changes.js';
+export * from './analytics/report-spans.js';

@@ -16,7 +16,7 @@ import {
   type ReportQuery,
 } from '@leadflow/contracts';
 import { Prisma, PrismaClient } from '@leadflow/db';
-import { DEFAULT_TIMEZONE, contactPercentile, localTime, rateOf } from '@leadflow/domain';
+import { DEFAULT_TIMEZONE, contactPercentile, localTime, rateOf, reportSpans, type ReportSpan } from '@leadflow/domain';
 import type { Principal } from '../auth/principal.js';
 
 const MAX_DAYS = 400;
@@ -74,9 +74,9 @@ export class ReportsService {
 
   async leads(query: LeadsReportQuery, principal: Principal): Promise<LeadsReport> {
     const groupBy = query.groupBy ?? 'platform';
-    const { from, to, where } = await this.prepare(query, principal, grainFor(groupBy, principal));
-    const { where: totalsWhere } = await this.prepare(query, principal, 'owner', false);
     const interval = query.interval ?? 'day';
+    const { from, to, where } = await this.prepare(query, principal, grainFor(groupBy, principal), true, interval);
+    const { where: totalsWhere } = await this.prepare(query, principal, 'owner', false);
     const column = Prisma.raw(`"${DIMENSION_COLUMN[groupBy]}"`);
     const byPlatform = AD_KINDS[groupBy] ? Prisma.sql`, platform` : Prisma.empty;
     const period = Prisma.raw(`date_trunc('${interval}', day)::date`);
@@ -170,7 +170,7 @@ export class ReportsService {
     const scope = this.scope(principal);
     const [byPlatform, [todayRow], firstContact, actions] = await Promise.all([
       this.prisma.$queryRaw<(CountRow & { platform: Platform })[]>`SELECT platform, ${SUMS} FROM lead_daily_stats WHERE ${where} GROUP BY platform`,
-      this.prisma.$queryRaw<{ leads: bigint | null }[]>`SELECT sum(leads) AS leads FROM lead_daily_stats WHERE grain = 'owner' AND day = ${today}::date ${scope}`,
+      this.prisma.$queryRaw<{ leads: bigint | null }[]>`SELECT sum(leads) AS leads FROM lead_daily_stats WHERE grain = 'owner' AND span = 'day' AND day = ${today}::date ${scope}`,
       this.firstContact({ ...query, by: 'team' }, principal, false),
       principal.role === 'agent' ? undefined : this.actions(query, false),
     ]);
@@ -189,16 +189,23 @@ export class ReportsService {
     };
   }
 
-  /** Folds pending changes, checks the range, and builds the WHERE of a rollup grain (range, platform, scope). */
-  private async prepare(query: ReportQuery, principal: Principal, grain: ReportGrain, fold = true) {
+  /**
+   * Folds pending changes, checks the range, and builds the WHERE of a rollup grain (range,
+   * platform, scope). `period`: the report's own grouping, which no rollup row it reads may cross.
+   */
+  private async prepare(query: ReportQuery, principal: Principal, grain: ReportGrain, fold = true, period?: ReportSpan) {
     const { from, to } = this.range(query);
     if (fold) await this.rollups.fold();
-    return { from, to, where: Prisma.sql`grain = ${grain} AND ${this.filters(query, principal, from, to)}` };
+    return { from, to, where: Prisma.sql`grain = ${grain} AND ${this.filters(query, principal, from, to, period)}` };
   }
 
-  private filters(query: ReportQuery, principal: Principal, from: string, to: string): Prisma.Sql {
+  /** The range as the fewest day, week and month rows (reportSpans), then platform and scope. */
+  private filters(query: ReportQuery, principal: Principal, from: string, to: string, period?: ReportSpan): Prisma.Sql {
+    const spans = reportSpans(from, to, period).map(
+      (r) => Prisma.sql`(span = ${r.span} AND day BETWEEN ${r.from}::date AND ${r.to}::date)`,
+    );
     const platform = query.platform ? Prisma.sql`AND platform = ${query.platform}::"Platform"` : Prisma.empty;
-    return Prisma.sql`day BETWEEN ${from}::date AND ${to}::date ${platform} ${this.scope(principal)}`;
+    return Prisma.sql`(${Prisma.join(spans, ' OR ')}) ${platform} ${this.scope(principal)}`;
   }
 
   private scope(principal: Principal): Prisma.Sql {

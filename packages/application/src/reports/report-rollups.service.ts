@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaClient } from '@leadflow/db';
+import { REPORT_SPANS } from '@leadflow/domain';
 
 const FOLD_BATCH = 50_000;
 
 /**
  * Keeps the report rollups current. Triggers on `lead` and `action_run` append signed deltas
- * (insert-only: writers never wait on a shared counter row); folding moves them into the daily
- * tables in one statement per batch. Folds may run concurrently: each delta is deleted by exactly
- * one of them, and a fold that meets rows another is moving waits for it, so a report that folds
- * first reads everything committed before it.
+ * (insert-only: writers never wait on a shared counter row); folding moves them into the rollup
+ * tables in one statement per batch, at every grain and span (day, week, month). Folds may run
+ * concurrently: each delta is deleted by exactly one of them, and a fold that meets rows another
+ * is moving waits for it, so a report that folds first reads everything committed before it.
  */
 @Injectable()
 export class ReportRollups {
@@ -66,9 +67,12 @@ export const REPORT_GRAINS = {
 export type ReportGrain = keyof typeof REPORT_GRAINS;
 
 const DIMENSIONS = ['campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'] as const;
-const LEAD_KEY = `"grain", "day", "platform", ${DIMENSIONS.map((d) => `"${d}"`).join(', ')}`;
+const LEAD_KEY = `"grain", "span", "day", "platform", ${DIMENSIONS.map((d) => `"${d}"`).join(', ')}`;
 const LEAD_MEASURES = ['leads', 'contacted', 'qualified', 'proposal', 'won', 'lost', 'duplicates', 'sla_met', 'sla_breached'];
-const CONTACT_KEY = '"day", "platform", "branch_id", "team_id", "employee_id"';
+const CONTACT_KEY = '"span", "day", "platform", "branch_id", "team_id", "employee_id"';
+/** Each delta counts in the day, week and month that hold its day (see reportSpans). */
+const SPANS = `(VALUES ${REPORT_SPANS.map((span) => `('${span}')`).join(', ')}) AS s("span")`;
+const SPAN_DAY = 'date_trunc(s."span", m."day"::timestamp)::date';
 const grainColumn = (d: string) => `CASE WHEN ${Object.entries(REPORT_GRAINS).filter(([, dims]) => (dims as readonly string[]).includes(d)).map(([g]) => `g."grain" = '${g}'`).join(' OR ')} THEN m."${d}" END`;
 
 const FOLD_LEADS = `
@@ -76,21 +80,23 @@ WITH moved AS (
   DELETE FROM "lead_stats_delta" WHERE "id" IN (SELECT "id" FROM "lead_stats_delta" ORDER BY "id" LIMIT $1) RETURNING *
 ), stats AS (
   INSERT INTO "lead_daily_stats" (${LEAD_KEY}, ${LEAD_MEASURES.map((m) => `"${m}"`).join(', ')})
-  SELECT g."grain", m."day", m."platform", ${DIMENSIONS.map(grainColumn).join(', ')}, ${LEAD_MEASURES.map((x) => `sum(m."${x}")`).join(', ')}
-  FROM moved m CROSS JOIN (VALUES ${Object.keys(REPORT_GRAINS).map((g) => `('${g}')`).join(', ')}) AS g("grain")
-  GROUP BY ${Array.from({ length: DIMENSIONS.length + 3 }, (_, i) => i + 1).join(', ')}
+  SELECT g."grain", s."span", ${SPAN_DAY}, m."platform", ${DIMENSIONS.map(grainColumn).join(', ')}, ${LEAD_MEASURES.map((x) => `sum(m."${x}")`).join(', ')}
+  FROM moved m CROSS JOIN (VALUES ${Object.keys(REPORT_GRAINS).map((g) => `('${g}')`).join(', ')}) AS g("grain") CROSS JOIN ${SPANS}
+  GROUP BY ${Array.from({ length: DIMENSIONS.length + 4 }, (_, i) => i + 1).join(', ')}
   ON CONFLICT (${LEAD_KEY}) DO UPDATE SET ${LEAD_MEASURES.map((m) => `"${m}" = "lead_daily_stats"."${m}" + EXCLUDED."${m}"`).join(', ')}
 ), buckets AS (
-  -- One row per owner-day and bucket; "key" joins them by plain equality (the ids may be empty).
-  SELECT ${CONTACT_KEY}, concat_ws('|', "day", "platform", coalesce("branch_id"::text, ''), coalesce("team_id"::text, ''), coalesce("employee_id"::text, '')) AS "key",
+  -- One row per owner, span and bucket; "key" joins them by plain equality (the ids may be empty).
+  SELECT ${CONTACT_KEY}, concat_ws('|', "span", "day", "platform", coalesce("branch_id"::text, ''), coalesce("team_id"::text, ''), coalesce("employee_id"::text, '')) AS "key",
     report_contact_bucket("contact_minutes") AS "bucket", sum("contacted")::integer AS "count"
-  FROM moved WHERE "contact_minutes" IS NOT NULL GROUP BY ${CONTACT_KEY}, 7 HAVING sum("contacted") <> 0
+  FROM (SELECT s."span", ${SPAN_DAY} AS "day", m."platform", m."branch_id", m."team_id", m."employee_id", m."contact_minutes", m."contacted"
+        FROM moved m CROSS JOIN ${SPANS} WHERE m."contact_minutes" IS NOT NULL) AS spanned
+  GROUP BY ${CONTACT_KEY}, 8 HAVING sum("contacted") <> 0
 ), contact AS (
   INSERT INTO "first_contact_daily" (${CONTACT_KEY}, "histogram")
-  SELECT k."day", k."platform", k."branch_id", k."team_id", k."employee_id", array_agg(coalesce(b."count", 0) ORDER BY i)
+  SELECT k."span", k."day", k."platform", k."branch_id", k."team_id", k."employee_id", array_agg(coalesce(b."count", 0) ORDER BY i)
   FROM (SELECT DISTINCT ${CONTACT_KEY}, "key" FROM buckets) AS k CROSS JOIN generate_series(1, 32) AS i
   LEFT JOIN buckets b ON b."key" = k."key" AND b."bucket" = i
-  GROUP BY k."day", k."platform", k."branch_id", k."team_id", k."employee_id"
+  GROUP BY k."span", k."day", k."platform", k."branch_id", k."team_id", k."employee_id"
   ON CONFLICT (${CONTACT_KEY}) DO UPDATE SET "histogram" = report_histogram_add("first_contact_daily"."histogram", EXCLUDED."histogram")
 ), labels AS (
   INSERT INTO "ad_label" ("platform", "kind", "external_id", "name")
