@@ -167,10 +167,10 @@ for (const [name, path] of Object.entries(reports)) {
     }
     times.sort((a, b) => a - b);
     const p95 = percentile(times, 0.95);
-    worst = Math.max(worst, label === '365 days' ? 0 : p95);
+    worst = Math.max(worst, p95);
     console.log(`${name.padEnd(28)} ${label.padEnd(9)} ${percentile(times, 0.5).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${times[times.length - 1].toFixed(1).padStart(7)}`);
   }
 }
-console.log(`\nworst p95 up to 90 days: ${worst.toFixed(1)} ms (target < 50 ms)`);
+console.log(`\nworst p95 of every report and range: ${worst.toFixed(1)} ms (target < 50 ms)`);
 await api.close();
 process.exit(0);
