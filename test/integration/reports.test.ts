@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Prisma } from '@leadflow/db';
+import { ReportRollups } from '@leadflow/application';
 import { CONTACT_MINUTE_BUCKETS } from '@leadflow/domain';
 import { branch, employee, signedIn, team } from '../support/organisation.js';
 import { call, startStack, type Stack } from '../support/stack.js';
@@ -197,5 +198,47 @@ describe('reports on a fixed dataset', () => {
     expect(await bad('from=2026-02-30')).toMatchObject({ statusCode: 400, message: ['from must be a calendar day YYYY-MM-DD'] });
     expect(await bad('from=2024-01-01&to=2026-01-01')).toMatchObject({ statusCode: 400, message: 'a report covers at most 400 days' });
     expect(await bad('groupBy=colour')).toMatchObject({ statusCode: 400 });
+  });
+
+  // Last: it moves Dubai to Riyadh's timezone.
+  it("moves a branch's leads to their new local days when its timezone changes, and later changes take them off the right day", async () => {
+    const perDay = async () => {
+      const body = await report(`leads?${RANGE}&groupBy=branch&interval=day`);
+      return body.rows.map((r: { period: string; label: string; leads: number; lost: number }) => [r.period, r.label, r.leads, r.lost]);
+    };
+    expect(await perDay()).toEqual([
+      ['2026-03-01', 'Riyadh', 1, 0],
+      ['2026-03-02', 'Riyadh', 3, 1],
+      ['2026-03-02', 'Dubai', 1, 1],
+    ]);
+    // L5 came at 20:30 UTC: 00:30 on 2 March in Dubai, 23:30 on 1 March in Riyadh's zone.
+    const moved = await call(stack, 'PATCH', `/crm/branches/${ids.dubai}`, { headers: stack.auth, body: { timezone: 'Asia/Riyadh' } });
+    expect(moved.status).toBe(200);
+    expect(await perDay()).toEqual([
+      ['2026-03-01', 'Dubai', 1, 1],
+      ['2026-03-01', 'Riyadh', 1, 0],
+      ['2026-03-02', 'Riyadh', 3, 1],
+    ]);
+    // A later change of L5 takes it off the day it is counted on (not the one it was first counted on).
+    await stack.prisma.lead.update({ where: { id: ids.L5 }, data: { status: 'won', lostReason: null } });
+    expect(await perDay()).toEqual([
+      ['2026-03-01', 'Dubai', 1, 0],
+      ['2026-03-01', 'Riyadh', 1, 0],
+      ['2026-03-02', 'Riyadh', 3, 1],
+    ]);
+    const [negative] = await stack.prisma.$queryRawUnsafe<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM lead_daily_stats WHERE leads < 0 OR won < 0 OR lost < 0 OR contacted < 0',
+    );
+    expect(negative).toEqual({ n: 0 });
+    // The month and week rows followed, and every rollup equals a rebuild from the leads.
+    expect((await report(`leads?from=2026-02-01&to=2026-03-31`)).totals).toMatchObject({ leads: 5, won: 2, lost: 1 });
+    const snapshot = () =>
+      stack.prisma.$queryRawUnsafe<unknown[]>(
+        `SELECT grain, span, day::text, platform, branch_id, employee_id, campaign_id, leads, contacted, won, lost, sla_met, sla_breached
+         FROM lead_daily_stats WHERE leads <> 0 OR contacted <> 0 OR won <> 0 OR lost <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      );
+    const kept = await snapshot();
+    await new ReportRollups(stack.prisma).rebuild();
+    expect(await snapshot()).toEqual(kept);
   });
 });

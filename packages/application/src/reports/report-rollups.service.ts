@@ -33,8 +33,9 @@ export class ReportRollups {
   }
 
   /**
-   * Recomputes every rollup from the leads and runs (after a branch changed timezone, or to check
-   * the incremental path). Writers wait meanwhile, so nothing is counted twice or missed.
+   * Recomputes every rollup from the leads and runs (to check the incremental path, or after rows
+   * were loaded with triggers off). Writers wait meanwhile, so nothing is counted twice or missed.
+   * A branch's timezone change needs no rebuild: it moves its leads' kept `report_day` itself.
    */
   async rebuild(): Promise<number> {
     await this.prisma.$transaction(
