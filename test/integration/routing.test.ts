@@ -16,7 +16,7 @@ beforeAll(async () => {
   const fair = await team(stack, hq.id, 'Fair share');
   const closed = await team(stack, nightless.id, 'Closed team', { fallbackTeamId: desk.id });
   const waiting = await team(stack, hq.id, 'Waiting room', { queueTimeoutMinutes: 1 });
-  Object.assign(ids, { hq: hq.id, desk: desk.id, villas: villas.id, fair: fair.id, closed: closed.id, waiting: waiting.id });
+  Object.assign(ids, { hq: hq.id, closedBranch: nightless.id, desk: desk.id, villas: villas.id, fair: fair.id, closed: closed.id, waiting: waiting.id });
 
   ids.deskPerson = (await employee(stack, desk.id, 'Dana Desk')).id;
   ids.sara = (await employee(stack, villas.id, 'Sara', { languages: ['ar'] })).id;
@@ -130,6 +130,33 @@ describe('routing a lead from a webhook', () => {
     await stack.prisma.lead.update({ where: { id: queued!.id }, data: { queuedAt: new Date(Date.now() - 2 * 60_000) } });
     await waitFor(() => leadRow(payload.lead_id), (l) => Boolean(l?.queueTimedOutAt), { what: 'the queue timeout' });
     await waitFor(() => timeline(queued!.id), (t) => t.filter((s) => s.type === 'unassigned_timeout').length === 1, { what: 'one unassigned_timeout step' });
+  });
+
+  it('lets no queue hold up another: a closed branch with more leads waiting than a sweep takes', async () => {
+    // 120 leads queued two minutes ago for a team whose branch never opens (more than one sweep's 100).
+    const night = await team(stack, ids.closedBranch!, 'Night shift', { queueTimeoutMinutes: 1 });
+    await employee(stack, night.id, 'Sleeper');
+    await rule(stack, { name: 'Night', conditions: [{ field: 'campaign.name', op: 'equals', value: 'night' }], teamId: night.id });
+    const contact = await stack.prisma.contact.create({ data: { fullName: 'Night owl', phone: '+966555000999' } });
+    const waitingSince = new Date(Date.now() - 2 * 60_000);
+    await stack.prisma.lead.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({
+        platform: 'snapchat' as const, platformLeadId: `night-${i}`, contactId: contact.id, fullName: 'Night owl', answers: [], receivedAt: waitingSince,
+        campaignName: 'night', routingState: 'queued' as const, branchId: ids.closedBranch, teamId: night.id, queuedAt: new Date(waitingSince.getTime() + i),
+      })),
+    });
+    // A lead queued after them in another team is assigned as soon as its person is back.
+    const payload = snap({ campaign_name: 'waiting' });
+    await stack.sender.snapchat(payload);
+    await routed(payload.lead_id, 'queued');
+    expect((await call(stack, 'PATCH', `/crm/employees/${ids.away}`, { headers: stack.auth, body: { timeOff: [] } })).status).toBe(200);
+    expect((await routed(payload.lead_id))!.assigneeId).toBe(ids.away);
+    await call(stack, 'PATCH', `/crm/employees/${ids.away}`, { headers: stack.auth, body: { timeOff: [{ from: '2020-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }] } });
+    // Every one of the 120 times out once, the 101st to the 120th included; none is assigned.
+    const nightLeads = { platformLeadId: { startsWith: 'night-' } };
+    await waitFor(() => stack.prisma.lead.count({ where: { ...nightLeads, queueTimedOutAt: { not: null } } }), (n) => n === 120, { what: 'all 120 queue timeouts' });
+    expect(await stack.prisma.leadEvent.count({ where: { type: 'unassigned_timeout', lead: nightLeads } })).toBe(120);
+    expect(await stack.prisma.lead.count({ where: { ...nightLeads, routingState: 'queued', assigneeId: null } })).toBe(120);
   });
 });
 

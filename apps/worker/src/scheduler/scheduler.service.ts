@@ -77,9 +77,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     return routed;
   }
 
+  /** Queued leads tried again (assigned, or their queue timeout fired); due timeouts first. */
   private async assignQueued(): Promise<number> {
     let assigned = 0;
-    for (const id of await this.router.queuedLeadIds(100)) if (await this.router.retryQueued(id)) assigned += 1;
+    const ids = new Set([...(await this.router.queueTimeoutDueIds(100)), ...(await this.router.queuedLeadIds(100))]);
+    for (const id of ids) if (await this.router.retryQueued(id)) assigned += 1;
     return assigned;
   }
 }

@@ -254,9 +254,31 @@ export class LeadRouter {
     return rows.map((r) => r.id);
   }
 
-  /** Leads waiting longest first, for the queue sweep. */
+  /**
+   * Queued leads for the sweep to try again: oldest first, but the queues (team and branch) take
+   * turns — each queue's oldest, then each one's second… — so leads nobody can take yet (a branch
+   * closed until morning) never hold up another queue's leads behind them.
+   */
   async queuedLeadIds(limit: number): Promise<string[]> {
-    const rows = await this.prisma.lead.findMany({ where: { routingState: 'queued' }, orderBy: { queuedAt: 'asc' }, take: limit, select: { id: true } });
+    const rows = await this.sql.query<{ id: string }>(
+      `SELECT id FROM (
+         SELECT id, queued_at, row_number() OVER (PARTITION BY team_id, branch_id ORDER BY queued_at, id) AS turn
+         FROM lead WHERE routing_state = 'queued') AS waiting
+       ORDER BY turn, queued_at, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Queued leads whose team's queue timeout has passed and not yet fired, however many wait ahead of them. */
+  async queueTimeoutDueIds(limit: number): Promise<string[]> {
+    const rows = await this.sql.query<{ id: string }>(
+      `SELECT l.id FROM lead l JOIN team t ON t.id = l.team_id
+       WHERE l.routing_state = 'queued' AND l.queue_timed_out_at IS NULL AND t.queue_timeout_minutes > 0
+         AND l.queued_at < $1::timestamptz - make_interval(mins => t.queue_timeout_minutes)
+       ORDER BY l.queued_at, l.id LIMIT $2`,
+      [this.clock.now(), limit],
+    );
     return rows.map((r) => r.id);
   }
 }
