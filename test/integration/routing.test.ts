@@ -218,6 +218,34 @@ describe('SLA', () => {
     expect(notes[0]!.category).toBe('sla_breached');
   });
 
+  it('steps every due lead even while one of them cannot be written', async () => {
+    const leads = [];
+    for (const name of ['Poisoned', 'Healthy']) {
+      const payload = snap({ custom_field_1: 'Villa', first_name: name });
+      await stack.sender.snapchat(payload);
+      leads.push((await routed(payload.lead_id))!);
+    }
+    const [poisoned, healthy] = leads as [NonNullable<(typeof leads)[number]>, NonNullable<(typeof leads)[number]>];
+    // A row every write of which fails (a broken trigger stands in for any permanent fault), due first.
+    await stack.prisma.$executeRawUnsafe(`CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id = '${poisoned.id}' THEN RAISE EXCEPTION 'this row cannot be written'; END IF; RETURN NEW; END $$`);
+    await stack.prisma.$executeRawUnsafe('CREATE TRIGGER test_poison BEFORE UPDATE ON lead FOR EACH ROW EXECUTE FUNCTION test_poison()');
+    try {
+      const due = new Date(Date.now() - 60_000);
+      await stack.prisma.$executeRawUnsafe('ALTER TABLE lead DISABLE TRIGGER test_poison');
+      await stack.prisma.lead.update({ where: { id: poisoned.id }, data: { slaDueAt: new Date(due.getTime() - 1000), nextSlaCheckAt: new Date(due.getTime() - 1000) } });
+      await stack.prisma.$executeRawUnsafe('ALTER TABLE lead ENABLE TRIGGER test_poison');
+      await stack.prisma.lead.update({ where: { id: healthy.id }, data: { slaDueAt: due, nextSlaCheckAt: due } });
+      await waitFor(() => leadRow(healthy.platformLeadId), (l) => Boolean(l?.slaBreachedAt), { what: 'the healthy lead breached' });
+      expect((await leadRow(poisoned.platformLeadId))!.slaBreachedAt).toBeNull();
+    } finally {
+      await stack.prisma.$executeRawUnsafe('DROP TRIGGER test_poison ON lead');
+      await stack.prisma.$executeRawUnsafe('DROP FUNCTION test_poison()');
+    }
+    // Once it can be written again, its step is taken on the next pass.
+    await waitFor(() => leadRow(poisoned.platformLeadId), (l) => Boolean(l?.slaBreachedAt), { what: 'the once-poisoned lead breached' });
+  });
+
   it('stops the clock once contact is proven by a status change', async () => {
     const payload = snap({ custom_field_1: 'Villa' });
     await stack.sender.snapchat(payload);

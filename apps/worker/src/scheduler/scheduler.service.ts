@@ -49,7 +49,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     for (const [what, work] of [
       ['unrouted leads', () => this.routeStrays()],
       ['queued leads', () => this.assignQueued()],
-      ['SLA deadlines', () => this.sla.sweep()],
+      ['SLA deadlines', async () => this.each('SLA step of lead', await this.sla.dueLeadIds(100), (id) => this.sla.step(id))],
       ['abandoned action runs', () => this.runs.requeueAbandoned()],
       ['report rollups', () => this.rollups.fold()],
       ['GA4 forwarding', async () => (await this.ga4.enqueue()) + (await this.ga4.send())],
@@ -72,16 +72,29 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   /** New leads are routed by the job that stored them; one left unrouted (that worker died) is routed here. */
   private async routeStrays(): Promise<number> {
-    let routed = 0;
-    for (const id of await this.router.strayLeadIds(STRAY_AFTER_SECONDS, 100)) if (await this.router.routeNewLead(id)) routed += 1;
-    return routed;
+    return this.each('routing stray lead', await this.router.strayLeadIds(STRAY_AFTER_SECONDS, 100), (id) => this.router.routeNewLead(id));
   }
 
   /** Queued leads tried again (assigned, or their queue timeout fired); due timeouts first. */
   private async assignQueued(): Promise<number> {
-    let assigned = 0;
     const ids = new Set([...(await this.router.queueTimeoutDueIds(100)), ...(await this.router.queuedLeadIds(100))]);
-    for (const id of ids) if (await this.router.retryQueued(id)) assigned += 1;
-    return assigned;
+    return this.each('queued lead', ids, (id) => this.router.retryQueued(id));
+  }
+
+  /**
+   * Works through the leads one at a time and counts those `work` did something for. One that
+   * fails is logged and left for the next pass: a lead that cannot be written never holds up the
+   * ones after it.
+   */
+  private async each(what: string, ids: Iterable<string>, work: (id: string) => Promise<unknown>): Promise<number> {
+    let done = 0;
+    for (const id of ids) {
+      try {
+        if (await work(id)) done += 1;
+      } catch (error) {
+        this.logger.warn(`scheduler: ${what} ${id} failed, will retry: ${(error as Error).message}`);
+      }
+    }
+    return done;
   }
 }

@@ -11,7 +11,7 @@ import { LeadRouter } from '../routing/lead-router.service.js';
 
 /**
  * The first-contact clock. Each lead carries when it must be looked at next (`next_sla_check_at`);
- * a sweep takes the due ones (SKIP LOCKED, so several workers share them) and moves each one step:
+ * the scheduler takes the due ones (SKIP LOCKED, so several workers share them) and moves each one step:
  * the breach, then each rung of the team's ladder. Contact clears the clock.
  */
 @Injectable()
@@ -22,20 +22,19 @@ export class SlaMonitor {
     private readonly clock: Clock,
   ) {}
 
-  /** Handles every lead due now; returns how many steps were taken. */
-  async sweep(limit = 100): Promise<number> {
+  /** Leads whose clock is due now, most overdue first (the scheduler steps each one alone). */
+  async dueLeadIds(limit = 100): Promise<string[]> {
     const due = await this.prisma.lead.findMany({
       where: { nextSlaCheckAt: { lte: this.clock.now() }, contactedAt: null, routingState: 'assigned' },
       orderBy: { nextSlaCheckAt: 'asc' },
       take: limit,
       select: { id: true },
     });
-    let steps = 0;
-    for (const { id } of due) if (await this.step(id)) steps += 1;
-    return steps;
+    return due.map((d) => d.id);
   }
 
-  private async step(leadId: string): Promise<boolean> {
+  /** Moves one lead's clock one step; false when another worker has it or nothing was due. */
+  async step(leadId: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM lead WHERE id = ${leadId}::uuid AND contacted_at IS NULL AND next_sla_check_at <= now() FOR UPDATE SKIP LOCKED`;
