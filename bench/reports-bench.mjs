@@ -2,7 +2,8 @@
 // Report latency on a large dataset: seeds a database of its own (default 1,000,000 leads and
 // 10,000,000 timeline steps over a year, with the demo organisation and campaigns correlated to
 // teams as routing would place them), builds the rollups, then calls every report endpoint of a
-// real API over HTTP and prints p50 / p95 / max per report and range.
+// real API over HTTP and prints p50 / p95 / max per report and range — and the same for the
+// leads list (filters and text search) on those leads.
 //
 //   pnpm bench:reports [--leads 1000000] [--events-per-lead 10] [--runs 40] [--reuse]
 //
@@ -54,10 +55,19 @@ if (!REUSE || !exists) {
   await db.query('ALTER TABLE lead DISABLE TRIGGER USER');
   await db.query('ALTER TABLE lead_event DISABLE TRIGGER USER');
   await db.query('ALTER TABLE action_run DISABLE TRIGGER USER');
-  await step('contacts', () => db.query(`INSERT INTO contact (full_name, phone) SELECT 'Bench person ' || i, '+9665' || lpad(i::text, 8, '0') FROM generate_series(1, $1::int) i`, [Math.ceil(LEADS * 0.9)]));
+  // Arabic and English names, each person's number in it: the leads list's search has real text to find.
+  await step('contacts', () =>
+    db.query(
+      `INSERT INTO contact (full_name, phone, email)
+       SELECT (ARRAY['Sara Ahmed', 'Omar Khalid', 'سارة الحربي', 'محمد العتيبي', 'Noura Saleh', 'عبدالله القحطاني'])[1 + i % 6] || ' ' || i,
+              '+9665' || lpad(i::text, 8, '0'), 'person' || i || '@example.com'
+       FROM generate_series(1, $1::int) i`,
+      [Math.ceil(LEADS * 0.9)],
+    ),
+  );
   await step('leads', () =>
     db.query(
-      `WITH people AS (SELECT id, row_number() OVER (ORDER BY phone) AS n FROM contact),
+      `WITH people AS (SELECT id, full_name, phone, email, row_number() OVER (ORDER BY phone) AS n FROM contact),
        people_count AS (SELECT count(*) AS total FROM contact),
        owners AS (SELECT array_agg(e.id ORDER BY e.id) AS employees, array_agg(e.team_id ORDER BY e.id) AS teams, array_agg(t.branch_id ORDER BY e.id) AS branches,
                          array_agg(t.products[1] ORDER BY e.id) AS products FROM employee e JOIN team t ON t.id = e.team_id),
@@ -65,12 +75,12 @@ if (!REUSE || !exists) {
          SELECT i, (ARRAY['meta','tiktok','snapchat'])[1 + i % 3]::"Platform" AS platform, (1 + (i::bigint * 7919) % 60)::int AS campaign,
                 now() - (random() * interval '365 days') AS received, random() AS r, random() AS c, (1 + (i::bigint * 104729) % 11)::int AS owner
          FROM generate_series(1, $1::int) i)
-       INSERT INTO lead (platform, platform_lead_id, status, contact_id, full_name, answers, received_at, created_at, updated_at,
+       INSERT INTO lead (platform, platform_lead_id, status, contact_id, full_name, phone, email, answers, received_at, created_at, updated_at,
          campaign_id, campaign_name, adset_id, adset_name, ad_id, ad_name, form_id, form_name, routing_state, branch_id, team_id, assignee_id,
          assigned_at, sla_due_at, sla_breached_at, contacted_at, qualified_at, proposal_at, closed_at, lost_reason, duplicate_of_id)
        SELECT platform, 'bench-' || i,
          (CASE WHEN r < 0.55 THEN 'lost' WHEN r < 0.65 THEN 'won' WHEN r < 0.75 THEN 'proposal' WHEN r < 0.85 THEN 'qualified' WHEN r < 0.95 THEN 'contacted' ELSE 'new' END)::"LeadStatus",
-         people.id, 'Bench person', '[]', received, received, received,
+         people.id, people.full_name, people.phone, people.email, '[]', received, received, received,
          'c' || campaign, 'Campaign ' || campaign, 'c' || campaign || '-s' || (i % 2), 'Ad set ' || (i % 2), 'c' || campaign || '-a' || (i % 4), 'Ad ' || (i % 4),
          'f' || (campaign % 20), 'Form ' || (campaign % 20), 'assigned', owners.branches[owner], owners.teams[owner], owners.employees[owner],
          received + interval '2 seconds', received + interval '15 minutes',
@@ -172,5 +182,44 @@ for (const [name, path] of Object.entries(reports)) {
   }
 }
 console.log(`\nworst p95 of every report and range: ${worst.toFixed(1)} ms (target < 50 ms)`);
+
+// The leads list on the same million leads: the screens salespeople open all day.
+const someone = await (async () => {
+  const db = new pg.Client({ connectionString: DB });
+  await db.connect();
+  const { rows } = await db.query("SELECT assignee_id FROM lead WHERE status = 'new' AND assignee_id IS NOT NULL LIMIT 1");
+  await db.end();
+  return rows[0].assignee_id;
+})();
+const person = 123_457; // a contact of the seed (Omar Khalid 123457, +966500123457, person123457@example.com)
+const lists = {
+  'first page': '',
+  'status new': 'status=new',
+  "one person's new leads": `assigneeId=${someone}&status=new`,
+  'search a phone as typed (05…)': `q=05${String(person).padStart(8, '0')}`,
+  'search a phone (E.164)': `q=${encodeURIComponent(`+9665${String(person).padStart(8, '0')}`)}`,
+  'search a name and number': `q=${encodeURIComponent(`Omar Khalid ${person}`)}`,
+  'search an Arabic name': `q=${encodeURIComponent('الحربي')}`,
+  'search an email': `q=person${person}@`,
+  'search what nobody has': 'q=zzqx',
+};
+console.log(`\nleads list over HTTP (${RUNS} calls each, after 3 warm-up calls), ms`);
+console.log(`${'list'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  leads on the page`);
+for (const [name, query] of Object.entries(lists)) {
+  const target = `${base}/crm/leads${query ? `?${query}` : ''}`;
+  for (let i = 0; i < 3; i++) await (await fetch(target, { headers })).arrayBuffer();
+  const times = [];
+  let found = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const res = await fetch(target, { headers });
+    const body = await res.json();
+    if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
+    times.push(performance.now() - started);
+    found = body.data.length;
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${name.padEnd(32)} ${percentile(times, 0.5).toFixed(1).padStart(7)} ${percentile(times, 0.95).toFixed(1).padStart(7)} ${times[times.length - 1].toFixed(1).padStart(7)}  ${found}`);
+}
 await api.close();
 process.exit(0);
