@@ -11,8 +11,8 @@ import { LeadRouter } from '../routing/lead-router.service.js';
 
 /**
  * The first-contact clock. Each lead carries when it must be looked at next (`next_sla_check_at`);
- * the scheduler takes the due ones (SKIP LOCKED, so several workers share them) and moves each one step:
- * the breach, then each rung of the team's ladder. Contact clears the clock.
+ * the scheduler takes the due ones (SKIP LOCKED, so several workers share them) and moves each one
+ * step: the breach, then each rung of the team's ladder. Contact clears the clock.
  */
 @Injectable()
 export class SlaMonitor {
