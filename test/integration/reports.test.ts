@@ -175,11 +175,16 @@ describe('reports on a fixed dataset', () => {
     expect((await report(`funnel?${year}`)).stages).toEqual((await report(`funnel?${RANGE}`)).stages);
     expect(await report(`first-contact?${year}&by=employee`)).toEqual({ ...contactByDay, from: '2025-12-07', to: '2026-12-06' });
     expect((await report(`overview?${year}`)).totals).toEqual((await report(`overview?${RANGE}`)).totals);
-    // Every lead counted once per span.
-    const [spans] = await stack.prisma.$queryRawUnsafe<{ day: number; week: number; month: number }[]>(
-      `SELECT sum(leads) FILTER (WHERE span = 'day')::int AS day, sum(leads) FILTER (WHERE span = 'week')::int AS week, sum(leads) FILTER (WHERE span = 'month')::int AS month FROM lead_daily_stats WHERE grain = 'owner'`,
+    // Every lead counted once per span, by platform (owner) and with every platform together (people).
+    const spans = await stack.prisma.$queryRawUnsafe<{ grain: string; day: number; week: number; month: number; platforms: number }[]>(
+      `SELECT grain, sum(leads) FILTER (WHERE span = 'day')::int AS day, sum(leads) FILTER (WHERE span = 'week')::int AS week, sum(leads) FILTER (WHERE span = 'month')::int AS month,
+              count(DISTINCT platform)::int AS platforms
+       FROM lead_daily_stats WHERE grain IN ('owner', 'people') GROUP BY grain ORDER BY grain`,
     );
-    expect(spans).toEqual({ day: 5, week: 5, month: 5 });
+    expect(spans).toEqual([
+      { grain: 'owner', day: 5, week: 5, month: 5, platforms: 3 },
+      { grain: 'people', day: 5, week: 5, month: 5, platforms: 0 },
+    ]);
   });
 
   it('buckets time to first contact the same way in the database and in the reports', async () => {
@@ -240,5 +245,15 @@ describe('reports on a fixed dataset', () => {
     const kept = await snapshot();
     await new ReportRollups(stack.prisma).rebuild();
     expect(await snapshot()).toEqual(kept);
+  });
+
+  it("counts today's leads on each branch's own day", async () => {
+    // 11 hours ahead of Riyadh and 14 behind: at any hour one of them is not on Riyadh's date.
+    for (const timezone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const far = await branch(stack, timezone, { timezone });
+      await lead(`Now in ${timezone}`, { platform: 'meta', receivedAt: new Date(), branchId: far.id });
+    }
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    expect((await report(`overview?from=${day(-2)}&to=${day(2)}`)).today).toBe(2);
   });
 });

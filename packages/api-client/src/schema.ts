@@ -2690,7 +2690,10 @@ export interface components {
              *     }
              */
             byPlatform: Record<string, never>;
-            /** @example 12 */
+            /**
+             * @description Leads received today, each on its branch's local day.
+             * @example 12
+             */
             today: number;
             firstContact: components["schemas"]["FirstContactStatsDto"];
             actions: components["schemas"]["OverviewActionsDto"];

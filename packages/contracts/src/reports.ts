@@ -117,7 +117,7 @@ export interface OverviewReport {
   to: string;
   totals: LeadCounts & { open: number };
   byPlatform: Record<Platform, number>;
-  /** Leads received today (report timezone). */
+  /** Leads received today, each on its branch's local day. */
   today: number;
   firstContact: Omit<FirstContactRow, 'key' | 'label'>;
   actions: { done: number; dead: number; successRate: number | null };

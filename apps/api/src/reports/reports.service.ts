@@ -65,9 +65,13 @@ function counts(row: Partial<CountRow> | undefined): LeadCounts {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Counts by person, team or branch: every platform together unless the report asks for one. */
+const peopleGrain = (query: ReportQuery): ReportGrain => (query.platform ? 'owner' : 'people');
+
 /** The smallest rollup grain with the dimension grouped by and the caller's scope (agents need the owner, so `fine`). */
-function grainFor(dimension: ReportDimension, principal: Principal): ReportGrain {
-  if (dimension === 'platform' || dimension === 'branch' || dimension === 'team' || dimension === 'employee') return 'owner';
+function grainFor(dimension: ReportDimension, query: ReportQuery, principal: Principal): ReportGrain {
+  if (dimension === 'platform') return 'owner';
+  if (dimension === 'branch' || dimension === 'team' || dimension === 'employee') return peopleGrain(query);
   return principal.role === 'agent' ? 'fine' : dimension;
 }
 
@@ -92,8 +96,8 @@ export class ReportsService {
   async leads(query: LeadsReportQuery, principal: Principal): Promise<LeadsReport> {
     const groupBy = query.groupBy ?? 'platform';
     const interval = query.interval ?? 'day';
-    const { from, to, where } = await this.prepare(query, principal, grainFor(groupBy, principal), true, interval);
-    const { where: totalsWhere } = await this.prepare(query, principal, 'owner', false);
+    const { from, to, where } = await this.prepare(query, principal, grainFor(groupBy, query, principal), true, interval);
+    const { where: totalsWhere } = await this.prepare(query, principal, peopleGrain(query), false);
     const column = Prisma.raw(`"${DIMENSION_COLUMN[groupBy]}"`);
     const byPlatform = AD_KINDS[groupBy] ? Prisma.sql`, platform` : Prisma.empty;
     // Truncating a date converts it to timestamptz and back; a plain timestamp is cheaper.
@@ -119,7 +123,7 @@ export class ReportsService {
   }
 
   async funnel(query: ReportQuery, principal: Principal): Promise<FunnelReport> {
-    const { from, to, where } = await this.prepare(query, principal, 'owner');
+    const { from, to, where } = await this.prepare(query, principal, peopleGrain(query));
     const c = counts((await this.rows<CountRow>(Prisma.sql`SELECT ${SUMS} FROM lead_daily_stats WHERE ${where}`))[0]);
     const stages = (['received', 'contacted', 'qualified', 'proposal', 'won'] as const).map((stage, i, all) => {
       const count = (s: (typeof all)[number]) => (s === 'received' ? c.leads : c[s]);
@@ -129,7 +133,7 @@ export class ReportsService {
   }
 
   async firstContact(query: FirstContactQuery, principal: Principal, fold = true): Promise<FirstContactReport> {
-    const { from, to, where } = await this.prepare(query, principal, 'owner', fold);
+    const { from, to, where } = await this.prepare(query, principal, peopleGrain(query), fold);
     const by = query.by ?? 'team';
     const column = Prisma.raw(`"${DIMENSION_COLUMN[by]}"`);
     const [histograms, sla] = await Promise.all([
@@ -188,9 +192,11 @@ export class ReportsService {
     const { from, to, where } = await this.prepare(query, principal, 'owner');
     const today = localTime(new Date(), DEFAULT_TIMEZONE).date;
     const scope = this.scope(principal);
+    // Today as each branch sees it (its leads count on its local days): around the report's today.
+    const aroundToday = Prisma.sql`day BETWEEN ${today}::date - 1 AND ${today}::date + 1 AND day = lead_report_day(now(), branch_id)`;
     const [byPlatform, [todayRow], firstContact, actions] = await Promise.all([
       this.rows<CountRow & { platform: Platform }>(Prisma.sql`SELECT platform, ${SUMS} FROM lead_daily_stats WHERE ${where} GROUP BY platform`),
-      this.rows<{ leads: Sum }>(Prisma.sql`SELECT sum(leads) AS leads FROM lead_daily_stats WHERE grain = 'owner' AND span = 'day' AND day = ${today}::date ${scope}`),
+      this.rows<{ leads: Sum }>(Prisma.sql`SELECT sum(leads) AS leads FROM lead_daily_stats WHERE grain = 'people' AND span = 'day' AND ${aroundToday} ${scope}`),
       this.firstContact({ ...query, by: 'team' }, principal, false),
       principal.role === 'agent' ? undefined : this.actions(query, false),
     ]);

@@ -50,25 +50,32 @@ export class ReportRollups {
       { timeout: 600_000 },
     );
     const folded = await this.fold();
-    // Fresh statistics and visibility for the planner's index-only scans.
-    await this.prisma.$executeRawUnsafe('VACUUM (ANALYZE) "lead_daily_stats", "first_contact_daily", "action_daily_stats", "lead_stats_delta", "action_stats_delta"');
+    // Folding in batches updated each rollup row many times over (~20 for 1M leads), and none of
+    // those updates can be HOT (the read index covers the counts): rewrite the tables compact —
+    // the read index was 11× its size and year reports ~25% slower — then give the planner fresh
+    // statistics and the visibility map its index-only scans need.
+    const tables = '"lead_daily_stats", "first_contact_daily", "action_daily_stats", "lead_stats_delta", "action_stats_delta"';
+    await this.prisma.$executeRawUnsafe(`VACUUM (FULL) ${tables}`);
+    await this.prisma.$executeRawUnsafe(`VACUUM (ANALYZE) ${tables}`);
     return folded;
   }
 }
 
 /** The grains a lead is counted at, and the dimensions each keeps (the rest are left empty). */
 export const REPORT_GRAINS = {
-  owner: ['branch_id', 'team_id', 'employee_id'],
-  campaign: ['branch_id', 'campaign_id'],
-  adset: ['branch_id', 'adset_id'],
-  ad: ['branch_id', 'ad_id'],
-  form: ['branch_id', 'form_id'],
-  fine: ['campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'],
+  owner: ['platform', 'branch_id', 'team_id', 'employee_id'],
+  // Every platform together: a third of the owner rows, for reports that ask for no platform.
+  people: ['branch_id', 'team_id', 'employee_id'],
+  campaign: ['platform', 'branch_id', 'campaign_id'],
+  adset: ['platform', 'branch_id', 'adset_id'],
+  ad: ['platform', 'branch_id', 'ad_id'],
+  form: ['platform', 'branch_id', 'form_id'],
+  fine: ['platform', 'campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'],
 } as const;
 export type ReportGrain = keyof typeof REPORT_GRAINS;
 
-const DIMENSIONS = ['campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'] as const;
-const LEAD_KEY = `"grain", "span", "day", "platform", ${DIMENSIONS.map((d) => `"${d}"`).join(', ')}`;
+const DIMENSIONS = ['platform', 'campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'] as const;
+const LEAD_KEY = `"grain", "span", "day", ${DIMENSIONS.map((d) => `"${d}"`).join(', ')}`;
 const LEAD_MEASURES = ['leads', 'contacted', 'qualified', 'proposal', 'won', 'lost', 'duplicates', 'sla_met', 'sla_breached'];
 const CONTACT_KEY = '"span", "day", "platform", "branch_id", "team_id", "employee_id"';
 /** Each delta counts in the day, week and month that hold its day (see reportSpans). */
@@ -81,9 +88,9 @@ WITH moved AS (
   DELETE FROM "lead_stats_delta" WHERE "id" IN (SELECT "id" FROM "lead_stats_delta" ORDER BY "id" LIMIT $1) RETURNING *
 ), stats AS (
   INSERT INTO "lead_daily_stats" (${LEAD_KEY}, ${LEAD_MEASURES.map((m) => `"${m}"`).join(', ')})
-  SELECT g."grain", s."span", ${SPAN_DAY}, m."platform", ${DIMENSIONS.map(grainColumn).join(', ')}, ${LEAD_MEASURES.map((x) => `sum(m."${x}")`).join(', ')}
+  SELECT g."grain", s."span", ${SPAN_DAY}, ${DIMENSIONS.map(grainColumn).join(', ')}, ${LEAD_MEASURES.map((x) => `sum(m."${x}")`).join(', ')}
   FROM moved m CROSS JOIN (VALUES ${Object.keys(REPORT_GRAINS).map((g) => `('${g}')`).join(', ')}) AS g("grain") CROSS JOIN ${SPANS}
-  GROUP BY ${Array.from({ length: DIMENSIONS.length + 4 }, (_, i) => i + 1).join(', ')}
+  GROUP BY ${Array.from({ length: DIMENSIONS.length + 3 }, (_, i) => i + 1).join(', ')}
   ON CONFLICT (${LEAD_KEY}) DO UPDATE SET ${LEAD_MEASURES.map((m) => `"${m}" = "lead_daily_stats"."${m}" + EXCLUDED."${m}"`).join(', ')}
 ), buckets AS (
   -- One row per owner, span and bucket; "key" joins them by plain equality (the ids may be empty).

@@ -172,7 +172,7 @@ export class OverviewReportDto implements OverviewReport {
   @ApiProperty() to!: string;
   @ApiProperty({ type: OverviewTotalsDto }) totals!: OverviewTotalsDto;
   @ApiProperty({ example: { meta: 70, tiktok: 30, snapchat: 20 } }) byPlatform!: Record<Platform, number>;
-  @ApiProperty({ example: 12 }) today!: number;
+  @ApiProperty({ example: 12, description: "Leads received today, each on its branch's local day." }) today!: number;
   @ApiProperty({ type: FirstContactStatsDto }) firstContact!: FirstContactStatsDto;
   @ApiProperty({ type: OverviewActionsDto }) actions!: OverviewActionsDto;
 }
