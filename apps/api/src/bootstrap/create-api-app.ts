@@ -5,6 +5,7 @@ import type { LoadedConfig } from '@leadflow/config';
 import { Logger } from 'nestjs-pino';
 import { Metrics, requestIdOf } from '@leadflow/runtime';
 import { ApiModule } from '../app.module.js';
+import { serializeJson } from '../common/json-reply.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { recordWebhookMetrics } from '../ingestion/webhook-metrics.js';
 import { mountQueueBoard } from '../ops/queue-board.js';
@@ -26,6 +27,8 @@ export async function createApiApp(loaded: LoadedConfig): Promise<NestFastifyApp
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify sends a Buffer as it is (typed as a string serializer only).
+  fastify.setReplySerializer(serializeJson as (payload: unknown) => string);
   app.get(ShutdownState).attach(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
