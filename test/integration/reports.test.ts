@@ -132,6 +132,11 @@ describe('reports on a fixed dataset', () => {
 
     const manager = await signedIn(stack, { role: 'manager', branchId: ids.riyadh });
     expect((await report(`overview?${RANGE}`, manager)).totals.leads).toBe(4);
+    // Admins read campaigns with every branch together, managers their branch's share.
+    const campaigns = async (headers: Record<string, string>) =>
+      Object.fromEntries((await report(`leads?${RANGE}&groupBy=campaign&interval=month`, headers)).rows.map((r: { label: string; leads: number }) => [r.label, r.leads]));
+    expect(await campaigns(stack.auth)).toEqual({ 'Spring villas': 3, 'Land plots': 1, '(none)': 1 });
+    expect(await campaigns(manager)).toEqual({ 'Spring villas': 2, 'Land plots': 1, '(none)': 1 });
     const sara = await signedIn(stack, { role: 'agent', employeeId: ids.sara });
     expect((await report(`leads?${RANGE}`, sara)).totals).toMatchObject({ leads: 2, won: 1, lost: 1 });
     expect((await call(stack, 'GET', `/crm/reports/actions?${RANGE}`, { headers: sara })).status).toBe(403);
@@ -175,15 +180,17 @@ describe('reports on a fixed dataset', () => {
     expect((await report(`funnel?${year}`)).stages).toEqual((await report(`funnel?${RANGE}`)).stages);
     expect(await report(`first-contact?${year}&by=employee`)).toEqual({ ...contactByDay, from: '2025-12-07', to: '2026-12-06' });
     expect((await report(`overview?${year}`)).totals).toEqual((await report(`overview?${RANGE}`)).totals);
-    // Every lead counted once per span, by platform (owner) and with every platform together (people).
-    const spans = await stack.prisma.$queryRawUnsafe<{ grain: string; day: number; week: number; month: number; platforms: number }[]>(
+    // Every lead counted once per span at every grain; the wider ones leave out the platform or the branch.
+    const spans = await stack.prisma.$queryRawUnsafe<{ grain: string; day: number; week: number; month: number; platforms: number; branches: number }[]>(
       `SELECT grain, sum(leads) FILTER (WHERE span = 'day')::int AS day, sum(leads) FILTER (WHERE span = 'week')::int AS week, sum(leads) FILTER (WHERE span = 'month')::int AS month,
-              count(DISTINCT platform)::int AS platforms
-       FROM lead_daily_stats WHERE grain IN ('owner', 'people') GROUP BY grain ORDER BY grain`,
+              count(DISTINCT platform)::int AS platforms, count(DISTINCT branch_id)::int AS branches
+       FROM lead_daily_stats WHERE grain IN ('owner', 'people', 'campaign', 'campaign_all') GROUP BY grain ORDER BY grain`,
     );
     expect(spans).toEqual([
-      { grain: 'owner', day: 5, week: 5, month: 5, platforms: 3 },
-      { grain: 'people', day: 5, week: 5, month: 5, platforms: 0 },
+      { grain: 'campaign', day: 5, week: 5, month: 5, platforms: 3, branches: 2 },
+      { grain: 'campaign_all', day: 5, week: 5, month: 5, platforms: 3, branches: 0 },
+      { grain: 'owner', day: 5, week: 5, month: 5, platforms: 3, branches: 2 },
+      { grain: 'people', day: 5, week: 5, month: 5, platforms: 0, branches: 2 },
     ]);
   });
 

@@ -68,11 +68,15 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Counts by person, team or branch: every platform together unless the report asks for one. */
 const peopleGrain = (query: ReportQuery): ReportGrain => (query.platform ? 'owner' : 'people');
 
-/** The smallest rollup grain with the dimension grouped by and the caller's scope (agents need the owner, so `fine`). */
+/**
+ * The smallest rollup grain with the dimension grouped by and the caller's scope: agents need the
+ * owner (`fine`), managers the branch; admins read ad objects with every branch together.
+ */
 function grainFor(dimension: ReportDimension, query: ReportQuery, principal: Principal): ReportGrain {
   if (dimension === 'platform') return 'owner';
   if (dimension === 'branch' || dimension === 'team' || dimension === 'employee') return peopleGrain(query);
-  return principal.role === 'agent' ? 'fine' : dimension;
+  if (principal.role === 'agent') return 'fine';
+  return principal.role === 'admin' ? `${dimension}_all` : dimension;
 }
 
 /**

@@ -70,6 +70,11 @@ export const REPORT_GRAINS = {
   adset: ['platform', 'branch_id', 'adset_id'],
   ad: ['platform', 'branch_id', 'ad_id'],
   form: ['platform', 'branch_id', 'form_id'],
+  // Every branch together: what an admin's report by ad object reads (a third of the rows above).
+  campaign_all: ['platform', 'campaign_id'],
+  adset_all: ['platform', 'adset_id'],
+  ad_all: ['platform', 'ad_id'],
+  form_all: ['platform', 'form_id'],
   fine: ['platform', 'campaign_id', 'adset_id', 'ad_id', 'form_id', 'branch_id', 'team_id', 'employee_id'],
 } as const;
 export type ReportGrain = keyof typeof REPORT_GRAINS;
