@@ -16,7 +16,7 @@ import pg from 'pg';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import { fork } from 'node:child_process';
 import { SERVICE_NODE_FLAGS } from '../scripts/node-flags.mjs';
 import { REDIS_URL, httpReady, startProcess } from './support.mjs';
 
@@ -170,32 +170,16 @@ const reports = {
   actions: '/crm/reports/actions',
 };
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-// A plain kept-alive connection, timed to the last byte: the client should cost what a browser's
-// does, not compete with the API and Postgres for the two cores (fetch's did, in the tails).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(url) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    http
-      .get(url, { agent, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => done({ status: res.statusCode, ms: performance.now() - started, body: Buffer.concat(chunks) }));
-      })
-      .on('error', fail);
-  });
-}
+// A browser of its own (bench/timed-client.mjs): one kept-alive connection, timed to the last byte,
+// in a process whose small heap does not pause it (this one's did, in the tails).
+const client = fork(resolve('bench/timed-client.mjs'));
 /** Three warm-up calls, then RUNS timed ones: their times sorted, and the last answer. */
 async function measure(target) {
-  for (let i = 0; i < 3; i++) await get(target);
-  const times = [];
-  let last;
-  for (let i = 0; i < RUNS; i++) {
-    last = await get(target);
-    if (last.status !== 200) throw new Error(`${target} answered ${last.status}`);
-    times.push(last.ms);
-  }
-  return { times: times.sort((a, b) => a - b), body: last.body };
+  const answer = new Promise((done) => client.once('message', done));
+  client.send({ url: target, headers, warmups: 3, runs: RUNS });
+  const { times, status, body, error } = await answer;
+  if (error || status !== 200) throw new Error(`${target}: ${error ?? `answered ${status}`}`);
+  return { times, body };
 }
 console.log(`\nreport latency over HTTP (${RUNS} calls each, after 3 warm-up calls), ms`);
 console.log(`${'report'.padEnd(28)} ${'range'.padEnd(9)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}`);
@@ -234,9 +218,10 @@ console.log(`\nleads list over HTTP (${RUNS} calls each, after 3 warm-up calls),
 console.log(`${'list'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  leads on the page`);
 for (const [name, query] of Object.entries(lists)) {
   const { times, body } = await measure(`${base}/crm/leads${query ? `?${query}` : ''}`);
-  const found = JSON.parse(body.toString()).data.length;
+  const found = JSON.parse(body).data.length;
   console.log(`${name.padEnd(32)} ${percentile(times, 0.5).toFixed(1).padStart(7)} ${percentile(times, 0.95).toFixed(1).padStart(7)} ${times[times.length - 1].toFixed(1).padStart(7)}  ${found}`);
 }
+client.kill();
 await api.stop();
 await deleteQueueKeys(REDIS_URL, QUEUE_PREFIX);
 process.exit(0);

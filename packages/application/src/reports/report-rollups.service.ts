@@ -52,7 +52,7 @@ export class ReportRollups {
     const folded = await this.fold();
     // Folding in batches updated each rollup row many times over (~20 for 1M leads), and none of
     // those updates can be HOT (the read index covers the counts): rewrite the tables compact —
-    // the read index was 11× its size and year reports ~25% slower — then give the planner fresh
+    // the read index was 11× its size and year reports ~20% slower — then give the planner fresh
     // statistics and the visibility map its index-only scans need.
     const tables = '"lead_daily_stats", "first_contact_daily", "action_daily_stats", "lead_stats_delta", "action_stats_delta"';
     await this.prisma.$executeRawUnsafe(`VACUUM (FULL) ${tables}`);
