@@ -31,10 +31,15 @@ describe('serializeJson', () => {
 
   it('follows JSON.stringify for any value: undefined members, dates, toJSON, lone surrogates, nesting', () => {
     const value = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.string({ unit: 'binary' }), fc.constant({ toJSON: () => 'custom' }));
-    const record = fc.dictionary(
-      fc.string({ unit: 'binary' }),
-      fc.oneof(value, fc.array(value, { minLength: 256, maxLength: 300 })),
-    );
+    const long = fc.array(value, { minLength: 256, maxLength: 300 });
+    // A long array with holes, or with a toJSON of its own, is still written as JSON.stringify writes it.
+    const odd = long.map((array) => {
+      const shaped = [...array];
+      delete shaped[3];
+      if (array.length % 2) Object.assign(shaped, { toJSON: () => 'the array as text' });
+      return shaped;
+    });
+    const record = fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(value, long, odd));
     fc.assert(
       fc.property(fc.oneof(record, value), (payload) => {
         const out = serializeJson(payload);

@@ -11,14 +11,12 @@ const CHUNK = 64;
  * than half of that. Everything else is serialized as before.
  */
 export function serializeJson(payload: unknown): string | Buffer {
-  if (!isPlainRecord(payload) || !Object.values(payload).some((value) => Array.isArray(value) && value.length >= LONG_ARRAY)) {
-    return JSON.stringify(payload);
-  }
+  if (!isPlainRecord(payload) || !Object.values(payload).some(isLongArray)) return JSON.stringify(payload);
   const out = new ByteWriter();
   out.write('{');
   let first = true;
   for (const [key, value] of Object.entries(payload)) {
-    const long = Array.isArray(value) && value.length >= LONG_ARRAY;
+    const long = isLongArray(value);
     const text = long ? '' : JSON.stringify(value);
     // As JSON.stringify: a property whose value has no JSON form (undefined, a function) is left out.
     if (!long && text === undefined) continue;
@@ -31,7 +29,7 @@ export function serializeJson(payload: unknown): string | Buffer {
     const elements = value as unknown[];
     out.write('[');
     for (let i = 0; i < elements.length; i += CHUNK) {
-      // A chunk as JSON.stringify writes an array (undefined elements become null), without its brackets.
+      // A chunk as JSON.stringify writes an array (undefined elements and holes become null), without its brackets.
       const chunk = JSON.stringify(elements.slice(i, i + CHUNK));
       out.write(`${i ? ',' : ''}${chunk.slice(1, -1)}`);
     }
@@ -41,9 +39,16 @@ export function serializeJson(payload: unknown): string | Buffer {
   return out.bytes();
 }
 
+const hasToJson = (value: object) => typeof (value as { toJSON?: unknown }).toJSON === 'function';
+
 /** An object JSON.stringify would write property by property (no toJSON of its own, not an array). */
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !hasToJson(value);
+}
+
+/** An array JSON.stringify would write element by element, long enough to be written in chunks. */
+function isLongArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length >= LONG_ARRAY && !hasToJson(value);
 }
 
 /** A growing UTF-8 buffer. */
