@@ -201,6 +201,21 @@ describe('automations', () => {
     expect(done!.startedAt!.getTime()).toBeGreaterThanOrEqual(run!.scheduledAt.getTime() - 50);
   });
 
+  it('stops a notification to an employee who does not exist, saying so', async () => {
+    const nobody = '00000000-0000-4000-8000-00000000abcd';
+    const automation = await create(stack, '/crm/automations', {
+      name: 'Tell nobody',
+      trigger: 'lead.created',
+      conditions: [{ field: 'campaign.name', op: 'equals', value: 'nobody' }],
+      actions: [{ key: 'tell-nobody', type: 'notify.user', params: { to: nobody, title: 'New lead' } }],
+    });
+    const lead = await newLead({ campaign_name: 'nobody' });
+    const run = await runOf(lead!.id, automation.id);
+    const dead = await runDone(run!.id, (r) => r?.status === 'dead');
+    expect(dead).toMatchObject({ attempts: 1, lastError: `notify.user NOT_FOUND: employee ${nobody} does not exist` });
+    expect(await stack.prisma.notification.count({ where: { leadId: lead!.id, employeeId: nobody } })).toBe(0);
+  });
+
   it('validates automations with a 400 naming each problem', async () => {
     const res = await call(stack, 'POST', '/crm/automations', {
       headers: stack.auth,

@@ -14,6 +14,7 @@ const LEASE_MS = 5_000;
 const CONFIRM_MS = LEASE_MS / 3;
 /** Notifications come one per timeline step: a pass this much later carries them together. */
 const COALESCE_MS = 20;
+const PAGE = 500;
 
 /** Redis keys and channel of the event stream. */
 export function streamKeys(prefix: string) {
@@ -101,7 +102,7 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     for (;;) {
-      const rows = await readFinalEvents(this.sql, this.watermark!, 500);
+      const rows = await readFinalEvents(this.sql, this.watermark!, PAGE);
       if (rows.length === 0) return;
       const pipeline = this.redis.multi();
       for (const row of rows) pipeline.publish(this.keys.channel, JSON.stringify(toMessage(row)));
@@ -110,6 +111,8 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
       pipeline.set(this.keys.published, positionKey(watermark));
       await pipeline.exec();
       this.watermark = watermark;
+      // A short page is all there was: what commits next wakes another pass (no empty read per pass).
+      if (rows.length < PAGE) return;
     }
   }
 }

@@ -24,7 +24,9 @@ export class NotifyUserExecutor implements ActionExecutor {
     const params = run.params as unknown as NotifyUserParams;
     const recipient = params.to === 'assignee' ? lead.assigneeId : params.to === 'manager' ? lead.team?.managerId : params.to;
     if (!recipient) throw new IntegrationError('notify.user', 'INVALID', `lead has no ${params.to === 'manager' ? 'team manager' : 'assignee'} to notify`);
-    if ((await db.query('SELECT FROM employee WHERE id = $1::uuid', [recipient])).length === 0) {
+    // The assignee came with the claimed run (joined in the same statement); anyone else is looked up.
+    const known = lead.assignee?.id === recipient;
+    if (!known && (await db.query('SELECT FROM employee WHERE id = $1::uuid', [recipient])).length === 0) {
       throw new IntegrationError('notify.user', 'NOT_FOUND', `employee ${recipient} does not exist`);
     }
     const { assignee, team, ...leadFields } = lead;
