@@ -194,7 +194,9 @@ export class LeadIntakeService {
    */
   private async upsertContact(tx: SqlRunner, contact: NormalizedLead['contact']): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
     const keys = [contact.phone && `contact:phone:${contact.phone}`, contact.email && `contact:email:${contact.email}`].filter(Boolean).sort() as string[];
-    for (const key of keys) await tx.query('SELECT true AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    // Both keys in one statement, in the sorted order every worker uses (no deadlock): the lock
+    // call depends on each key, so it runs once per key in the array's order.
+    if (keys.length) await tx.query('SELECT true AS locked FROM unnest($1::text[]) AS k(key), pg_advisory_xact_lock(hashtextextended(k.key, 0))', [keys]);
 
     // Read after the locks, in statements of their own, so a contact another worker just created is seen.
     const rows = keys.length
