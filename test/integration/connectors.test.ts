@@ -176,6 +176,25 @@ describe('connector failures', () => {
     expect(forged.status).toBe(403);
   });
 
+  it('stops, for a person to check, a template a worker may have sent before it died', async () => {
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const run = (await runsDone(lead!.id, 5)).find((r) => r.actionKey === 'whatsapp')!;
+    // What a worker killed between the send and storing its answer leaves: the send marked, no
+    // message, the attempt's lease lapsed — the lease sweep gives the run to another attempt.
+    await stack.prisma.whatsAppMessage.deleteMany({ where: { actionRunId: run.id } });
+    await stack.prisma.actionRun.update({
+      where: { id: run.id },
+      data: { status: 'running', leaseUntil: new Date(Date.now() - 1_000), result: { sending: { generation: run.generation, at: new Date().toISOString() } } },
+    });
+    const sent = stack.simulator.whatsappMessages.length;
+    const stopped = await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: run.id } }), (r) => r?.status === 'dead', { what: 'the run stopped' });
+    expect(stopped!.lastError).toMatch(/^whatsapp UNCERTAIN: the worker stopped while this message was being sent/);
+    expect(stack.simulator.whatsappMessages).toHaveLength(sent);
+  });
+
   it('fails a template send fast when the lead has no valid number', async () => {
     const sim = arabicVillaLead();
     sim.lead.field_data = sim.lead.field_data!.filter((f) => f.name !== 'phone_number');

@@ -19,25 +19,43 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
   ) {}
 
   async execute(run: ActionRunRow, lead: LeadForAction, db: SqlPool): Promise<ActionOutcome> {
-    // What this run and generation already sent, and whether the person opted out: one read.
-    const [{ wamid: sentWamid, template: sentTemplate, language: sentLanguage, opted_out_at: optedOutAt }] = await db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null }>(
-      `SELECT m.wamid, m.template, m.language, (SELECT whatsapp_opted_out_at FROM contact WHERE id = $3::uuid) AS opted_out_at
-       FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT wamid, template, language FROM whatsapp_message WHERE action_run_id = $1::uuid AND generation = $2 LIMIT 1) m ON true`,
-      [run.id, run.generation, lead.contactId],
+    const params = run.params as { template: string; language?: string };
+    // The message is built first (no I/O), so one statement can both read and mark; a template
+    // that does not fit the lead still answers only after "already sent" and "opted out".
+    let message: { language: string; bodyParams: string[] } | undefined;
+    let invalid: unknown;
+    try {
+      const { definition, params: bodyParams } = templateBody(this.config.templates, params.template, leadContext(lead));
+      message = { language: params.language && definition.languages.includes(params.language) ? params.language : pickTemplateLanguage(definition, lead.language ?? undefined), bodyParams };
+    } catch (error) {
+      invalid = error;
+    }
+    // WhatsApp has no idempotency key: the send is marked first, so an attempt after a worker died
+    // mid-send (marked, no message stored) stops for a person instead of maybe messaging twice.
+    // One statement: what this run and generation already sent, whether the person opted out,
+    // whether an earlier attempt marked a send — and, when none of these and the message is valid, the mark.
+    const [found] = await db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null; marked_before: boolean }>(
+      `WITH sent AS (SELECT wamid, template, language FROM whatsapp_message WHERE action_run_id = $1::uuid AND generation = $2 LIMIT 1),
+            person AS (SELECT whatsapp_opted_out_at FROM contact WHERE id = $3::uuid),
+            attempt AS (SELECT coalesce((result->'sending'->>'generation')::int = $2, false) AS marked FROM action_run WHERE id = $1::uuid),
+            mark AS (
+              UPDATE action_run SET result = $4::jsonb, updated_at = now()
+              WHERE id = $1::uuid AND $5 AND NOT EXISTS (SELECT FROM sent) AND NOT EXISTS (SELECT FROM person WHERE whatsapp_opted_out_at IS NOT NULL)
+                AND NOT coalesce((SELECT marked FROM attempt), false)
+              RETURNING id)
+       SELECT s.wamid, s.template, s.language, (SELECT whatsapp_opted_out_at FROM person) AS opted_out_at, coalesce((SELECT marked FROM attempt), false) AS marked_before
+       FROM (SELECT 1) one LEFT JOIN sent s ON true`,
+      [run.id, run.generation, lead.contactId, JSON.stringify({ sending: { generation: run.generation, at: new Date().toISOString() } }), message !== undefined],
     );
+    const { wamid: sentWamid, template: sentTemplate, language: sentLanguage, opted_out_at: optedOutAt, marked_before: markedBefore } = found!;
     if (sentWamid) return { externalId: sentWamid, result: { template: sentTemplate, language: sentLanguage, alreadySent: true } };
     // Someone who asked us to stop is never messaged again, by any automation.
     if (optedOutAt) return { result: { skipped: 'the person opted out of WhatsApp messages', optedOutAt: optedOutAt.toISOString() } };
-    const params = run.params as { template: string; language?: string };
-    const { definition, params: bodyParams } = templateBody(this.config.templates, params.template, leadContext(lead));
-    const language = params.language && definition.languages.includes(params.language) ? params.language : pickTemplateLanguage(definition, lead.language ?? undefined);
-    // WhatsApp has no idempotency key: the send is marked first, so an attempt after a worker died
-    // mid-send (marked, no message stored) stops for a person instead of maybe messaging twice.
-    const marked = (run.result as { sending?: { generation: number } } | null)?.sending;
-    if (marked?.generation === run.generation) {
+    if (!message) throw invalid;
+    if (markedBefore) {
       throw new IntegrationError('whatsapp', 'UNCERTAIN', 'the worker stopped while this message was being sent, so it may have reached the person: check the conversation, then retry the run if it did not');
     }
-    await db.query('UPDATE action_run SET result = $2::jsonb, updated_at = now() WHERE id = $1::uuid', [run.id, JSON.stringify({ sending: { generation: run.generation, at: new Date().toISOString() } })]);
+    const { language, bodyParams } = message;
     let wamid: string;
     try {
       ({ wamid } = await this.whatsapp.sendTemplate({ to: lead.phone ?? '', template: params.template, language, bodyParams }));
