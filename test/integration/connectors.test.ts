@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fakeMetaLead, metaDelivery } from '@leadflow/simulators';
 import Bull from 'bull';
+import pg from 'pg';
 import { simpleParser } from 'mailparser';
 import { branch, create, employee, signedIn, team } from '../support/organisation.js';
 import { TEST_CONNECTORS, call, startStack, type Stack } from '../support/stack.js';
@@ -117,6 +118,28 @@ describe('the whole fan-out for one lead', () => {
 });
 
 describe('connector failures', () => {
+  it("reads the Odoo id a concurrent sync committed while it waited for the lead's lock", async () => {
+    const contact = await stack.prisma.contact.create({ data: { fullName: 'Lock test' } });
+    const lead = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `lock-${contact.id}`, contactId: contact.id, fullName: 'Lock test', answers: [], receivedAt: new Date() } });
+    const holder = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    const waiter = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await Promise.all([holder.connect(), waiter.connect()]);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM odoo_sync_lock($1::uuid)', [lead!.id]);
+      await waiter.query('BEGIN');
+      const waiting = waiter.query<{ odoo_lead_id: number | null }>('SELECT odoo_lead_id FROM odoo_sync_lock($1::uuid)', [lead!.id]);
+      await holder.query('UPDATE lead SET odoo_lead_id = 4242 WHERE id = $1::uuid', [lead!.id]);
+      await holder.query('COMMIT');
+      expect((await waiting).rows).toEqual([{ odoo_lead_id: 4242 }]);
+      await waiter.query('ROLLBACK');
+      // A lead that does not exist: no row.
+      expect((await waiter.query('SELECT * FROM odoo_sync_lock($1::uuid)', ['00000000-0000-4000-8000-000000000000'])).rows).toEqual([]);
+    } finally {
+      await Promise.all([holder.end(), waiter.end()]);
+    }
+  });
+
   it('retries while Odoo is down, then syncs once it is back, without a duplicate', async () => {
     stack.odoo.failNext('http-500', 3);
     const sim = arabicVillaLead();

@@ -47,9 +47,8 @@ export async function syncToOdoo(
   const params = options.params ?? {};
   // Odoo calls happen inside the transaction: it holds the lead's lock for as long as Odoo takes.
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`odoo-sync:${lead.id}`]);
-    // Read after the lock (a statement of its own, so it sees what the previous holder committed).
-    const [row] = await tx.query<{ odoo_lead_id: number | null }>('SELECT odoo_lead_id FROM lead WHERE id = $1::uuid', [lead.id]);
+    // The lock, then the stored id read after it is granted: what the previous holder committed.
+    const [row] = await tx.query<{ odoo_lead_id: number | null }>('SELECT odoo_lead_id FROM odoo_sync_lock($1::uuid)', [lead.id]);
     if (!row) throw new Error(`lead ${lead.id} does not exist`);
     const odooLeadId = row.odoo_lead_id;
     // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
