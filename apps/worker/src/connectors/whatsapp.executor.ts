@@ -37,13 +37,13 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     const [found] = await db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null; marked_before: boolean }>(
       `WITH sent AS (SELECT wamid, template, language FROM whatsapp_message WHERE action_run_id = $1::uuid AND generation = $2 LIMIT 1),
             person AS (SELECT whatsapp_opted_out_at FROM contact WHERE id = $3::uuid),
-            attempt AS (SELECT coalesce((result->'sending'->>'generation')::int = $2, false) AS marked FROM action_run WHERE id = $1::uuid),
+            attempt AS (SELECT (result->'sending'->>'generation')::int IS NOT DISTINCT FROM $2 AS marked FROM action_run WHERE id = $1::uuid),
             mark AS (
               UPDATE action_run SET result = $4::jsonb, updated_at = now()
               WHERE id = $1::uuid AND $5 AND NOT EXISTS (SELECT FROM sent) AND NOT EXISTS (SELECT FROM person WHERE whatsapp_opted_out_at IS NOT NULL)
-                AND NOT coalesce((SELECT marked FROM attempt), false)
+                AND NOT (SELECT marked FROM attempt)
               RETURNING id)
-       SELECT s.wamid, s.template, s.language, (SELECT whatsapp_opted_out_at FROM person) AS opted_out_at, coalesce((SELECT marked FROM attempt), false) AS marked_before
+       SELECT s.wamid, s.template, s.language, (SELECT whatsapp_opted_out_at FROM person) AS opted_out_at, (SELECT marked FROM attempt) AS marked_before
        FROM (SELECT 1) one LEFT JOIN sent s ON true`,
       [run.id, run.generation, lead.contactId, JSON.stringify({ sending: { generation: run.generation, at: new Date().toISOString() } }), message !== undefined],
     );
