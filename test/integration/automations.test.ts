@@ -122,6 +122,27 @@ describe('automations', () => {
     expect((await stack.prisma.actionRun.findUnique({ where: { id: run!.id } }))!.attempts).toBe(1);
   });
 
+  it('attempts a run once when several jobs for it arrive together (their claims share one statement)', async () => {
+    const lead = await newLead();
+    const run = await runDone((await runOf(lead!.id, ids.tellOwner))!.id);
+    // A failed attempt waiting for a dispatch no queued job has; then five jobs for it at once.
+    await stack.prisma.actionRun.update({ where: { id: run!.id }, data: { status: 'failed', dispatch: run!.dispatch + 1, finishedAt: null } });
+    const { loaded } = stack;
+    const actions = new Bull('action:notify.user', loaded.config.redisUrl, { prefix: loaded.config.queue.prefix });
+    try {
+      const data = { actionRunId: run!.id, dispatch: run!.dispatch + 1 };
+      const jobs = await actions.addBulk([1, 2, 3, 4, 5].map((n) => ({ name: 'execute-action:notify.user', data, opts: { jobId: `together-${n}-${run!.id}` } })));
+      const outcomes = await Promise.all(jobs.map((job) => job.finished()));
+      expect(outcomes.sort()).toEqual(['done', 'skipped', 'skipped', 'skipped', 'skipped']);
+    } finally {
+      await actions.close();
+    }
+    const after = await stack.prisma.actionRun.findUnique({ where: { id: run!.id } });
+    expect(after).toMatchObject({ status: 'done', attempts: run!.attempts + 1, dispatch: run!.dispatch + 1 });
+    const steps = await stack.prisma.leadEvent.count({ where: { leadId: lead!.id, type: 'action_done' } });
+    expect(steps).toBe(2); // the first attempt's and this one's
+  });
+
   it('finishes a run whose worker died mid-attempt without repeating what it already did', async () => {
     const lead = await newLead();
     const run = await runDone((await runOf(lead!.id, ids.tellOwner))!.id);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@leadflow/config';
-import { PrismaClient, SqlPool, sqlOf, type ActionRun as ActionRunRow } from '@leadflow/db';
+import { GroupedWrite, PrismaClient, SqlPool, sqlOf, type ActionRun as ActionRunRow } from '@leadflow/db';
 import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import type { ActionJobPayload } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
@@ -21,6 +21,23 @@ interface ClaimedRow {
   branch: LeadForAction['branch'];
 }
 
+type Claimed = { run: ActionRunRow; lead: LeadForAction };
+
+interface Finished {
+  run: ActionRunRow;
+  outcome: ActionOutcome;
+  at: Date;
+}
+
+/**
+ * Claims and finishes of concurrent jobs arriving within this long share one statement and one
+ * commit: a lead's six runs are queued together, and each claim or finish alone was a round trip
+ * to Postgres and a commit.
+ */
+const GROUP = { windowMs: 2, max: 64 };
+
+const inIdOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Executes one action run: claims it (an atomic status change, so a job delivered twice runs it
  * once), calls its executor, and records the outcome. A claim carries a lease: if the worker dies
@@ -30,6 +47,8 @@ interface ClaimedRow {
 export class ActionRunner {
   private readonly executors: Map<string, ActionExecutor>;
   private readonly leaseMs: number;
+  private readonly claims = new GroupedWrite<ActionJobPayload, Claimed | undefined>((jobs) => this.claimGroup(jobs), GROUP);
+  private readonly finishes = new GroupedWrite<Finished, void>((done) => this.finishGroup(done), GROUP);
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -52,7 +71,7 @@ export class ActionRunner {
   }
 
   private async attempt(job: ActionJobPayload): Promise<{ outcome: RunOutcome; error?: string; type?: string }> {
-    const claimed = await this.claim(job);
+    const claimed = await this.claims.run(job);
     if (!claimed) return { outcome: 'skipped' };
     const { run, lead } = claimed;
     const executor = this.executors.get(run.actionType) ?? new UnavailableConnector(run.actionType as never);
@@ -60,7 +79,7 @@ export class ActionRunner {
       // The connector's call, timed per connector (notify.user is our own: not an outside call).
       const connector = run.actionType.split('.')[0]!;
       const outcome = connector === 'notify' ? await executor.execute(run, lead, this.sql) : await this.metrics.timeExternal(connector, () => executor.execute(run, lead, this.sql));
-      await this.finish(run, outcome);
+      await this.finishes.run({ run, outcome, at: this.clock.now() });
       return { outcome: 'done', type: run.actionType };
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
@@ -104,44 +123,66 @@ export class ActionRunner {
     });
   }
 
-  /** The run, if this job may attempt it now, with its lead, owner, team and branch: one statement. */
-  private async claim(job: ActionJobPayload): Promise<{ run: ActionRunRow; lead: LeadForAction } | undefined> {
+  /**
+   * Each job's run, if the job may attempt it now, with its lead, owner, team and branch: one
+   * statement for the group. A job delivered twice into one group claims its run once.
+   */
+  private async claimGroup(jobs: ActionJobPayload[]): Promise<(Claimed | undefined)[]> {
     const leaseUntil = new Date(this.clock.now().getTime() + this.leaseMs);
-    const [claimed] = await this.sql.queryParts<ClaimedRow>(
+    // In id order, as every group locks its rows: two groups never wait on each other crosswise.
+    const sorted = [...jobs].sort((a, b) => inIdOrder(a.actionRunId, b.actionRunId));
+    const rows = await this.sql.queryParts<ClaimedRow>(
       `WITH claimed AS (
-         UPDATE action_run SET status = 'running', attempts = attempts + 1, started_at = now(), lease_until = $3, updated_at = now()
-         WHERE id = $1::uuid AND dispatch = $2
-           AND (status IN ('pending', 'failed') OR (status = 'running' AND lease_until < now()))
-         RETURNING *)
+         UPDATE action_run r SET status = 'running', attempts = r.attempts + 1, started_at = now(), lease_until = $3, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS j(id, dispatch)
+         WHERE r.id = j.id AND r.dispatch = j.dispatch
+           AND (r.status IN ('pending', 'failed') OR (r.status = 'running' AND r.lease_until < now()))
+         RETURNING r.*)
        SELECT r.*, l.*, e.*, t.*, b.*
        FROM claimed r JOIN lead l ON l.id = r.lead_id
          LEFT JOIN employee e ON e.id = l.assignee_id LEFT JOIN team t ON t.id = l.team_id LEFT JOIN branch b ON b.id = l.branch_id`,
-      [job.actionRunId, job.dispatch, leaseUntil],
+      [sorted.map((j) => j.actionRunId), sorted.map((j) => j.dispatch), leaseUntil],
       ['run', 'lead', 'assignee', 'team', 'branch'],
     );
-    if (!claimed) return undefined;
-    // The lead's transaction id is the feeds' bookkeeping, not a field of the lead.
-    const { tx: _tx, ...lead } = claimed.lead;
-    return { run: claimed.run, lead: { ...lead, assignee: claimed.assignee, team: claimed.team, branch: claimed.branch } };
+    const byJob = new Map(rows.map((row) => [`${row.run.id}:${row.run.dispatch}`, row]));
+    return jobs.map((job) => {
+      const key = `${job.actionRunId}:${job.dispatch}`;
+      const claimed = byJob.get(key);
+      byJob.delete(key);
+      if (!claimed) return undefined;
+      // The lead's transaction id is the feeds' bookkeeping, not a field of the lead.
+      const { tx: _tx, ...lead } = claimed.lead;
+      return { run: claimed.run, lead: { ...lead, assignee: claimed.assignee, team: claimed.team, branch: claimed.branch } };
+    });
   }
 
   /**
-   * Marks the attempt done and puts it on the lead's timeline in one statement (no transaction
-   * round trips: this runs for every action of every lead). A run claimed again meanwhile (lease
-   * lapsed) is left to its new attempt, and then no step is written either.
+   * Marks each attempt done and puts it on its lead's timeline: one statement for the group (no
+   * transaction round trips: this runs for every action of every lead). A run claimed again
+   * meanwhile (lease lapsed) is left to its new attempt, and then no step is written either.
    */
-  private async finish(run: ActionRunRow, outcome: ActionOutcome): Promise<void> {
-    const now = this.clock.now();
-    const result = outcome.result === undefined ? null : JSON.stringify(outcome.result);
-    const step = JSON.stringify({ actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId });
+  private async finishGroup(done: Finished[]): Promise<void[]> {
+    const sorted = [...done].sort((a, b) => inIdOrder(a.run.id, b.run.id));
+    const step = ({ run, outcome }: Finished) =>
+      JSON.stringify({ actionRunId: run.id, automationId: run.automationId, actionKey: run.actionKey, actionType: run.actionType, externalId: outcome.externalId });
     await this.sql.query(
-      `WITH done AS (
-         UPDATE action_run SET status = 'done', external_id = $3, result = COALESCE($4::jsonb, result),
-           finished_at = $5, last_error = NULL, lease_until = NULL, updated_at = $5
-         WHERE id = $1::uuid AND dispatch = $2 AND status = 'running'
-         RETURNING lead_id)
-       INSERT INTO lead_event (lead_id, type, payload) SELECT lead_id, 'action_done', $6::jsonb FROM done`,
-      [run.id, run.dispatch, outcome.externalId ?? null, result, now, step],
+      `WITH f AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::jsonb[]) AS f(id, dispatch, external_id, result, at, step)),
+       done AS (
+         UPDATE action_run r SET status = 'done', external_id = f.external_id, result = COALESCE(f.result, r.result),
+           finished_at = f.at, last_error = NULL, lease_until = NULL, updated_at = f.at
+         FROM f WHERE r.id = f.id AND r.dispatch = f.dispatch AND r.status = 'running'
+         RETURNING r.lead_id, f.step)
+       INSERT INTO lead_event (lead_id, type, payload) SELECT lead_id, 'action_done', step FROM done`,
+      [
+        sorted.map((d) => d.run.id),
+        sorted.map((d) => d.run.dispatch),
+        sorted.map((d) => d.outcome.externalId ?? null),
+        sorted.map((d) => (d.outcome.result === undefined ? null : JSON.stringify(d.outcome.result))),
+        sorted.map((d) => d.at),
+        sorted.map(step),
+      ],
     );
+    return done.map(() => undefined);
   }
 }
