@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OrganisationReader } from '@leadflow/application';
+import { ORGANISATION_STAMP, OrganisationReader } from '@leadflow/application';
 import type { PrismaClient, SqlPool } from '@leadflow/db';
 import { openTestDatabase } from '../support/test-database.js';
 
@@ -54,5 +54,24 @@ describe('OrganisationReader', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect((await reader.load(sql)).teams.get(TEAM)?.name).toBe('Villas');
+  });
+
+  it('loads at a stamp read along with another statement: kept while it matches, read again when it moves', async () => {
+    const reader = new OrganisationReader();
+    const stampNow = async () => (await sql.query<{ stamp: string }>(`SELECT id, ${ORGANISATION_STAMP} AS stamp FROM team WHERE id = $1::uuid`, [TEAM]))[0]!.stamp;
+    const before = await stampNow();
+    const first = await reader.loadAt(sql, before);
+    expect(await reader.loadAt(sql, before)).toBe(first);
+
+    await prisma.team.update({ where: { id: TEAM }, data: { name: 'Villas North' } });
+    const after = await stampNow();
+    expect(after).not.toBe(before);
+    const moved = await reader.loadAt(sql, after);
+    expect(moved).not.toBe(first);
+    expect(moved.teams.get(TEAM)?.name).toBe('Villas North');
+    expect(await reader.loadAt(sql, after)).toBe(moved);
+    // No stamp (nothing to compare with): read, and not kept.
+    expect(await reader.loadAt(sql, null)).not.toBe(moved);
+    expect(await reader.loadAt(sql, after)).toBe(moved);
   });
 });

@@ -31,6 +31,9 @@ async function rows<T>(db: AnyDb, text: string, values: unknown[] = []): Promise
   return (await runnerOf(db).query<Record<string, unknown>>(text, values)).map((row) => camelRow<T>(row));
 }
 
+/** The organisation's stamp as a SQL expression, to read along with another statement. */
+export const ORGANISATION_STAMP = '(SELECT stamp::text FROM organisation_version WHERE id = 1)';
+
 /**
  * Reads the organisation as the routing engine sees it (plain SQL: it runs for every lead routed).
  * It changes rarely and is read for every lead, so the last one read is kept with the stamp it was
@@ -42,11 +45,18 @@ export class OrganisationReader {
   private kept?: { stamp: string; organisation: Organisation };
 
   async load(db: AnyDb): Promise<Organisation> {
-    // The stamp first: a change committed after it is read gets a newer stamp, so the next load reads again.
-    const [version] = await runnerOf(db).query<{ stamp: string }>('SELECT stamp::text AS stamp FROM organisation_version WHERE id = 1');
-    if (version && this.kept?.stamp === version.stamp) return this.kept.organisation;
+    const [version] = await runnerOf(db).query<{ stamp: string }>(`SELECT ${ORGANISATION_STAMP} AS stamp`);
+    return this.loadAt(db, version?.stamp ?? null);
+  }
+
+  /**
+   * The organisation as of a stamp the caller read (`ORGANISATION_STAMP`, e.g. with a row it locks):
+   * the stamp first — a change committed after it gets a newer stamp, so the next load reads again.
+   */
+  async loadAt(db: AnyDb, stamp: string | null): Promise<Organisation> {
+    if (stamp !== null && this.kept?.stamp === stamp) return this.kept.organisation;
     const organisation = await this.read(db);
-    if (version) this.kept = { stamp: version.stamp, organisation };
+    if (stamp !== null) this.kept = { stamp, organisation };
     return organisation;
   }
 

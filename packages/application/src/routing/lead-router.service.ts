@@ -7,7 +7,7 @@ import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { assertVersion } from '../leads/lead-version.js';
 import { recordTimeline, timelineInsert, type TimelineEntry } from '../leads/timeline.js';
-import { OrganisationReader, calendarOf, type Organisation } from '../organisation/organisation-reader.js';
+import { ORGANISATION_STAMP, OrganisationReader, calendarOf, type Organisation } from '../organisation/organisation-reader.js';
 import type { Tx } from '../prisma-tx.js';
 import { routableLeadOf, ruleSubjectOf } from './routable-lead.js';
 
@@ -51,11 +51,10 @@ export class LeadRouter {
 
   /** Routes a freshly stored lead; a second call (a redelivered job) finds it routed and does nothing. */
   async routeNewLead(leadId: string): Promise<RoutingDecision | undefined> {
-    // Branches, teams and rules are read before any lock is taken.
-    const org = await this.organisation.load(this.sql);
     return this.sql.transaction(async (tx) => {
-      const lead = await this.lockLead(tx, leadId, 'unrouted');
+      const { lead, stamp } = await this.lockLead(tx, leadId, 'unrouted');
       if (!lead) return undefined;
+      const org = await this.organisation.loadAt(tx, stamp);
       const now = this.clock.now();
       const decision = await this.decide(tx, org, lead, now);
       // Automations on lead.created start with routing's writes, so their actions know the assignee.
@@ -66,10 +65,10 @@ export class LeadRouter {
 
   /** Tries again to place a lead waiting in a queue; returns the decision when it was assigned. */
   async retryQueued(leadId: string): Promise<RoutingDecision | undefined> {
-    const org = await this.organisation.load(this.sql);
     return this.sql.transaction(async (tx) => {
-      const lead = await this.lockLead(tx, leadId, 'queued');
+      const { lead, stamp } = await this.lockLead(tx, leadId, 'queued');
       if (!lead) return undefined;
+      const org = await this.organisation.loadAt(tx, stamp);
       const now = this.clock.now();
       const decision = await this.decide(tx, org, lead, now);
       if (decision.outcome !== 'assigned') {
@@ -146,9 +145,15 @@ export class LeadRouter {
   }
 
   /** A lead in this routing state, locked; skipped (undefined) while another worker holds it. */
-  private async lockLead(tx: SqlRunner, leadId: string, state: LeadRow['routingState']): Promise<LeadRow | undefined> {
-    const [row] = await tx.query<Record<string, unknown>>('SELECT * FROM lead WHERE id = $1::uuid AND routing_state = $2::"RoutingState" FOR UPDATE SKIP LOCKED', [leadId, state]);
-    return row ? camelRow<LeadRow>(row) : undefined;
+  /** The lead, locked, and the organisation's stamp in the same statement (see OrganisationReader.loadAt). */
+  private async lockLead(tx: SqlRunner, leadId: string, state: LeadRow['routingState']): Promise<{ lead?: LeadRow; stamp: string | null }> {
+    const [row] = await tx.query<Record<string, unknown>>(
+      `SELECT *, ${ORGANISATION_STAMP} AS organisation_stamp FROM lead WHERE id = $1::uuid AND routing_state = $2::"RoutingState" FOR UPDATE SKIP LOCKED`,
+      [leadId, state],
+    );
+    if (!row) return { stamp: null };
+    const { organisation_stamp: stamp, ...lead } = row;
+    return { lead: camelRow<LeadRow>(lead), stamp: stamp as string | null };
   }
 
   private async decide(tx: SqlRunner, org: Organisation, lead: LeadRow, now: Date): Promise<RoutingDecision> {
