@@ -129,7 +129,8 @@ export class ActionRunner {
    */
   private async claimGroup(jobs: ActionJobPayload[]): Promise<(Claimed | undefined)[]> {
     const leaseUntil = new Date(this.clock.now().getTime() + this.leaseMs);
-    // In id order, as every group locks its rows: two groups never wait on each other crosswise.
+    // Sent in id order by every group, so two groups seldom lock rows crosswise; a deadlock that
+    // Postgres breaks fails the group, which is then written one claim at a time.
     const sorted = [...jobs].sort((a, b) => inIdOrder(a.actionRunId, b.actionRunId));
     const rows = await this.sql.queryParts<ClaimedRow>(
       `WITH claimed AS (

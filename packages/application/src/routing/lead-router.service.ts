@@ -144,8 +144,10 @@ export class LeadRouter {
     return assignment;
   }
 
-  /** A lead in this routing state, locked; skipped (undefined) while another worker holds it. */
-  /** The lead, locked, and the organisation's stamp in the same statement (see OrganisationReader.loadAt). */
+  /**
+   * A lead in this routing state, locked (none while another worker holds it), and the
+   * organisation's stamp read in the same statement (see OrganisationReader.loadAt).
+   */
   private async lockLead(tx: SqlRunner, leadId: string, state: LeadRow['routingState']): Promise<{ lead?: LeadRow; stamp: string | null }> {
     const [row] = await tx.query<Record<string, unknown>>(
       `SELECT *, ${ORGANISATION_STAMP} AS organisation_stamp FROM lead WHERE id = $1::uuid AND routing_state = $2::"RoutingState" FOR UPDATE SKIP LOCKED`,
