@@ -50,6 +50,14 @@ function leadColumns(lead: NormalizedLead, contactId: string): Record<string, un
 }
 
 /**
+ * The advisory-lock keys of a person's phone and email, sorted: every worker takes them in this
+ * order (no deadlock), one lock call per key in the array's order.
+ */
+function contactKeys(contact: NormalizedLead['contact']): string[] {
+  return ([contact.phone && `contact:phone:${contact.phone}`, contact.email && `contact:email:${contact.email}`].filter(Boolean) as string[]).sort();
+}
+
+/**
  * Turns a stored notification into a stored lead. The slow part (fetching from the platform) runs
  * outside any transaction; the writes run in one, guarded by the event's status, so a job that
  * runs twice (a redelivered Bull job, a worker killed mid-way) stores the lead exactly once.
@@ -136,13 +144,19 @@ export class LeadIntakeService {
   }
 
   private async store(tx: SqlRunner, event: InboundEvent, lead: NormalizedLead): Promise<IntakeOutcome> {
+    // The event claimed, then (only if it was) the person's contact keys locked — one statement:
+    // the locks' subquery runs when the claim's row is read, after the claim.
+    const keys = contactKeys(lead.contact);
     const claimed = await tx.query(
-      `UPDATE inbound_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = $1::uuid AND status = 'received' RETURNING id`,
-      [event.id],
+      `WITH claimed AS (
+         UPDATE inbound_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL, updated_at = now()
+         WHERE id = $1::uuid AND status = 'received' RETURNING id)
+       SELECT c.id, (SELECT count(*) FROM unnest($2::text[]) AS k(key), pg_advisory_xact_lock(hashtextextended(k.key, 0)))::int AS locked FROM claimed c`,
+      [event.id, keys],
     );
     if (claimed.length === 0) return { kind: 'skipped', reason: 'processed-concurrently' };
 
-    const contact = await this.upsertContact(tx, lead.contact);
+    const contact = await this.upsertContact(tx, lead.contact, keys);
     // The same person asking again within the window (any platform) is a duplicate of their latest lead.
     const windowStart = new Date(event.receivedAt.getTime() - this.config.duplicateWindowDays * 86_400_000);
     const [found] = await tx.query<{ existing_id: string | null; original_id: string | null; original_platform: string | null; original_received_at: Date | null }>(
@@ -189,14 +203,11 @@ export class LeadIntakeService {
   }
 
   /**
-   * One contact per person across platforms: matched on E.164 phone first, then email. Advisory
-   * locks on those keys make two workers handling the same person at once agree on one contact.
+   * One contact per person across platforms: matched on E.164 phone first, then email. The caller
+   * holds the advisory locks on its `keys` (contactKeys), so two workers handling the same person
+   * at once agree on one contact.
    */
-  private async upsertContact(tx: SqlRunner, contact: NormalizedLead['contact']): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
-    const keys = [contact.phone && `contact:phone:${contact.phone}`, contact.email && `contact:email:${contact.email}`].filter(Boolean).sort() as string[];
-    // Both keys in one statement, in the sorted order every worker uses (no deadlock): the lock
-    // call depends on each key, so it runs once per key in the array's order.
-    if (keys.length) await tx.query('SELECT true AS locked FROM unnest($1::text[]) AS k(key), pg_advisory_xact_lock(hashtextextended(k.key, 0))', [keys]);
+  private async upsertContact(tx: SqlRunner, contact: NormalizedLead['contact'], keys: string[]): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
 
     // Read after the locks, in statements of their own, so a contact another worker just created is seen.
     const rows = keys.length
