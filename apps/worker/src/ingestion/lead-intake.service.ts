@@ -208,7 +208,6 @@ export class LeadIntakeService {
    * at once agree on one contact.
    */
   private async upsertContact(tx: SqlRunner, contact: NormalizedLead['contact'], keys: string[]): Promise<{ id: string; matchedOn?: 'phone' | 'email' }> {
-
     // Read after the locks, in statements of their own, so a contact another worker just created is seen.
     const rows = keys.length
       ? (await tx.query<Record<string, unknown>>('SELECT * FROM contact WHERE phone = $1 OR email = $2', [contact.phone ?? null, contact.email ?? null])).map((r) => camelRow<ContactRow>(r))
