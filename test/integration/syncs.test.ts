@@ -71,8 +71,13 @@ describe('POST /crm/sync-bigquery', () => {
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/^bigquery TEMPORARY: /) });
     expect(failed.progress.tables.leads).toMatchObject({ sent: 4, batches: 1 });
     expect(rows('leads')).toHaveLength(before + 4);
-    const bell = await call(stack, 'GET', '/crm/notifications', { headers: admin });
-    expect(bell.body.data.find((n: { title: string }) => n.title === 'BigQuery sync failed')).toMatchObject({ category: 'admin_alert', body: expect.stringMatching(/the next sync carries on from there/) });
+    // The admins' alert is written once the sync has reported its failure: it may come a moment later.
+    const alert = await waitFor(
+      async () => (await call(stack, 'GET', '/crm/notifications', { headers: admin })).body.data.find((n: { title: string }) => n.title === 'BigQuery sync failed'),
+      Boolean,
+      { what: 'the admins\' alert' },
+    );
+    expect(alert).toMatchObject({ category: 'admin_alert', body: expect.stringMatching(/the next sync carries on from there/) });
 
     const resumed = await sync('sync-bigquery');
     expect(resumed.status).toBe('succeeded');
