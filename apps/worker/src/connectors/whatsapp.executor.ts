@@ -34,10 +34,14 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
     // mid-send (marked, no message stored) stops for a person instead of maybe messaging twice.
     // One statement: what this run and generation already sent, whether the person opted out,
     // whether an earlier attempt marked a send — and, when none of these and the message is valid, the mark.
-    const [found] = await db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null; marked_before: boolean }>(
+    // The mark names its attempt, and the statement goes through a short outage: a mark committed
+    // whose answer was lost is this attempt's own on the retry, not an earlier attempt's (nothing was sent).
+    const [found] = await throughOutage(() => db.query<{ wamid: string | null; template: string | null; language: string | null; opted_out_at: Date | null; marked_before: boolean }>(
       `WITH sent AS (SELECT wamid, template, language FROM whatsapp_message WHERE action_run_id = $1::uuid AND generation = $2 LIMIT 1),
             person AS (SELECT whatsapp_opted_out_at FROM contact WHERE id = $3::uuid),
-            attempt AS (SELECT (result->'sending'->>'generation')::int IS NOT DISTINCT FROM $2 AS marked FROM action_run WHERE id = $1::uuid),
+            attempt AS (
+              SELECT (result->'sending'->>'generation')::int IS NOT DISTINCT FROM $2 AND (result->'sending'->>'attempt')::int IS DISTINCT FROM $6 AS marked
+              FROM action_run WHERE id = $1::uuid),
             mark AS (
               UPDATE action_run SET result = $4::jsonb, updated_at = now()
               WHERE id = $1::uuid AND $5 AND NOT EXISTS (SELECT FROM sent) AND NOT EXISTS (SELECT FROM person WHERE whatsapp_opted_out_at IS NOT NULL)
@@ -45,8 +49,8 @@ export class WhatsAppSendTemplateExecutor implements ActionExecutor {
               RETURNING id)
        SELECT s.wamid, s.template, s.language, (SELECT whatsapp_opted_out_at FROM person) AS opted_out_at, (SELECT marked FROM attempt) AS marked_before
        FROM (SELECT 1) one LEFT JOIN sent s ON true`,
-      [run.id, run.generation, lead.contactId, JSON.stringify({ sending: { generation: run.generation, at: new Date().toISOString() } }), message !== undefined],
-    );
+      [run.id, run.generation, lead.contactId, JSON.stringify({ sending: { generation: run.generation, attempt: run.attempts, at: new Date().toISOString() } }), message !== undefined, run.attempts],
+    ));
     const { wamid: sentWamid, template: sentTemplate, language: sentLanguage, opted_out_at: optedOutAt, marked_before: markedBefore } = found!;
     if (sentWamid) return { externalId: sentWamid, result: { template: sentTemplate, language: sentLanguage, alreadySent: true } };
     // Someone who asked us to stop is never messaged again, by any automation.
