@@ -94,6 +94,14 @@ if (!REUSE || !exists) {
       [LEADS],
     ),
   );
+  // Meta's test leads of a form's first weeks: a name 20,000 leads have, none of them recent.
+  await step('test leads from a year ago', () =>
+    db.query(
+      `INSERT INTO lead (platform, platform_lead_id, contact_id, full_name, answers, received_at, created_at, updated_at, campaign_id, campaign_name, routing_state)
+       SELECT 'meta', 'bench-test-' || i, (SELECT id FROM contact ORDER BY phone LIMIT 1), '<test lead: dummy data for full_name>', '[]', x.at, x.at, x.at, 'c1', 'Campaign 1', 'unrouted'
+       FROM generate_series(1, 20000) i, LATERAL (SELECT now() - interval '330 days' - i * interval '1 minute' AS at) x`,
+    ),
+  );
   await step('timeline steps', () =>
     db.query(
       `INSERT INTO lead_event (lead_id, type, actor, payload, occurred_at)
@@ -208,6 +216,7 @@ const lists = {
   'search an Arabic name': `q=${encodeURIComponent('الحربي')}`,
   'search an email': `q=person${person}@`,
   'search what nobody has': 'q=zzqx',
+  'search a name only old leads have': `q=${encodeURIComponent('test lead')}`,
 };
 console.log(`\nleads list over HTTP (${RUNS} calls each, after 3 warm-up calls), ms`);
 console.log(`${'list'.padEnd(32)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}  leads on the page`);

@@ -7,6 +7,8 @@ export interface AppConfig {
   metricsToken?: string;
   /** Keep-alive and credential re-check interval of live-update streams. */
   sseHeartbeatMs: number;
+  /** How long a leads search may walk the leads newest first before it reads its matches from the text indexes. */
+  leadsSearchBudgetMs: number;
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -120,6 +122,7 @@ const schema = z.object({
   OUTBOX_POLL_MS: integer(10, 60_000),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365),
   SSE_HEARTBEAT_SECONDS: integer(1, 3_600),
+  LEADS_SEARCH_BUDGET_MS: integer(1, 60_000),
   STREAM_EVENT_RETENTION_HOURS: integer(1, 24 * 365),
   SCHEDULER_INTERVAL_MS: integer(50, 3_600_000),
   PLATFORM_SIMULATOR_PORT: integer(0, 65535),
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       adminApiKey: v.ADMIN_API_KEY,
       metricsToken: v.METRICS_TOKEN,
       sseHeartbeatMs: v.SSE_HEARTBEAT_SECONDS * 1000,
+      leadsSearchBudgetMs: v.LEADS_SEARCH_BUDGET_MS,
       auth: { jwtSecret: v.JWT_SECRET, jwtTtlMinutes: v.JWT_TTL_MINUTES, loginMaxAttempts: v.LOGIN_MAX_ATTEMPTS },
       defaultPhoneRegion: v.DEFAULT_PHONE_REGION,
       duplicateWindowDays: v.DUPLICATE_WINDOW_DAYS,

@@ -94,6 +94,7 @@ export const VARIABLES = {
   JOB_LOCK_MS: { description: 'How long a running job stays locked without its worker renewing it: the job of a worker that died is picked up again after about this long.', default: '30000' },
   WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once per queue.', default: '16' },
   SCHEDULER_INTERVAL_MS: { description: 'How often a worker looks at the queue of waiting leads, SLA deadlines and abandoned action runs.', default: '15000' },
+  LEADS_SEARCH_BUDGET_MS: { description: 'How long (ms) a leads search (GET /crm/leads?q=) may look through the leads newest first; past it, the page is read from the name, phone and email indexes instead (fast when the matches are few or all old).', default: '100' },
   SSE_HEARTBEAT_SECONDS: { description: 'Live-update streams (GET /crm/events) send a keep-alive this often, and re-check each stream\'s token or key then: an expired token, a revoked key or a deactivated user ends the stream.', default: '15' },
   OUTBOX_RETENTION_HOURS: { description: 'Published outbox rows (jobs already handed to the queue) are deleted after this many hours; unpublished ones are never deleted.', default: '72' },
   STREAM_EVENT_RETENTION_HOURS: { description: 'Live-update events (GET /crm/events) are kept this many hours for streams resuming with Last-Event-ID, then deleted.', default: '24' },

@@ -74,6 +74,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly leadsSearchFallbacks = new Counter({
+    name: 'leadflow_leads_search_fallbacks_total',
+    help: 'Leads searches that did not find their page newest first within LEADS_SEARCH_BUDGET_MS and read it from the text indexes',
+    registers: [this.registry],
+  });
+
   readonly instance: string;
 
   constructor(readonly app: 'api' | 'worker') {

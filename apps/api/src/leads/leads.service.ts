@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, assertVersion, recordTimeline } from '@leadflow/application';
+import type { AppConfig } from '@leadflow/config';
 import type { LeadDetail, LeadPage, LeadTimelineEvent } from '@leadflow/contracts';
-import { Prisma, PrismaClient } from '@leadflow/db';
+import { Prisma, PrismaClient, type Lead } from '@leadflow/db';
 import { toAsciiDigits } from '@leadflow/domain';
+import { APP_CONFIG, Metrics } from '@leadflow/runtime';
 import { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -45,6 +47,15 @@ function filtersOf(query: LeadFilters, principal: Principal): Prisma.LeadWhereIn
   return and;
 }
 
+/** Postgres' "canceling statement due to statement timeout". */
+const STATEMENT_TIMEOUT = '57014';
+
+function postgresCode(error: unknown): string | undefined {
+  return (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode;
+}
+
+type PageRead = (db: Prisma.TransactionClient) => Promise<Lead[]>;
+
 const CSV_COLUMNS = ['id', 'receivedAt', 'platform', 'status', 'fullName', 'phone', 'email', 'city', 'country', 'campaignName', 'adsetName', 'adName', 'formName', 'teamId', 'assigneeId', 'tags'] as const;
 
 /** RFC 4180: quote every field, double the quotes; a leading = + - @ is defused so spreadsheets never run it. */
@@ -61,13 +72,47 @@ export interface LeadChange {
 
 @Injectable()
 export class LeadsService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async list(query: ListLeadsQuery, principal: Principal): Promise<LeadPage> {
     const filters = filtersOf(query, principal);
     const direction = query.sort === 'receivedAt' ? 'asc' : 'desc';
-    const page = await pageBy('receivedAt', query, ({ after, orderBy, take }) => this.prisma.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take }), direction);
+    const page = await pageBy('receivedAt', query, ({ after, orderBy, take }) => this.read(query, (db) => db.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take })), direction);
     return { data: page.rows.map(toLead), nextCursor: page.nextCursor };
+  }
+
+  /** A page of the list; a text search's page within its time budget (see `searchPage`). */
+  private read(query: LeadFilters, page: PageRead): Promise<Lead[]> {
+    return query.q ? this.searchPage(page) : page(this.prisma);
+  }
+
+  /**
+   * A search expecting many matches is answered by walking the leads newest first and keeping the
+   * ones that match, which is fast while matches are among the recent leads. When they are all old
+   * (a name common only long ago, like the test leads of a form's first week) the walk passes every
+   * newer lead: ~4 s on a million. So the walk gets LEADS_SEARCH_BUDGET_MS, and a page it cannot
+   * fill in time is read from the trigram indexes instead (every match, then sorted: tens of ms when
+   * matches are few, a few hundred ms for a word half the leads contain).
+   */
+  private async searchPage(page: PageRead): Promise<Lead[]> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${this.config.leadsSearchBudgetMs}`);
+        return page(tx);
+      });
+    } catch (error) {
+      if (postgresCode(error) !== STATEMENT_TIMEOUT) throw error;
+      this.metrics.leadsSearchFallbacks.inc();
+      return this.prisma.$transaction(async (tx) => {
+        // No index walk: the matches come from bitmap scans of the indexes, then a sort.
+        await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
+        return page(tx);
+      });
+    }
   }
 
   /**
@@ -77,12 +122,12 @@ export class LeadsService {
   export(query: ExportLeadsQuery, principal: Principal): Readable {
     const filters = filtersOf(query, principal);
     const direction = query.sort === 'receivedAt' ? 'asc' : 'desc';
-    const prisma = this.prisma;
+    const read = (page: PageRead) => this.read(query, page);
     async function* rows(): AsyncGenerator<string> {
       yield `\uFEFF${CSV_COLUMNS.map(csvField).join(',')}\r\n`;
       let cursor: string | undefined;
       do {
-        const page = await pageBy('receivedAt', { cursor, limit: 500 }, ({ after, orderBy, take }) => prisma.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take }), direction);
+        const page = await pageBy('receivedAt', { cursor, limit: 500 }, ({ after, orderBy, take }) => read((db) => db.lead.findMany({ where: { AND: [...filters, after] }, orderBy, take })), direction);
         yield page.rows.map((lead) => `${CSV_COLUMNS.map((c) => csvField(lead[c])).join(',')}\r\n`).join('');
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
