@@ -56,6 +56,9 @@ function postgresCode(error: unknown): string | undefined {
 
 type PageRead = (db: Prisma.TransactionClient) => Promise<Lead[]>;
 
+/** Prisma's interactive transactions give up sooner than a plain query (2 s for a connection, 5 s in all); a search keeps a plain query's patience. */
+const SEARCH_TRANSACTION = { maxWait: 5_000, timeout: 60_000 };
+
 const CSV_COLUMNS = ['id', 'receivedAt', 'platform', 'status', 'fullName', 'phone', 'email', 'city', 'country', 'campaignName', 'adsetName', 'adName', 'formName', 'teamId', 'assigneeId', 'tags'] as const;
 
 /** RFC 4180: quote every field, double the quotes; a leading = + - @ is defused so spreadsheets never run it. */
@@ -94,7 +97,7 @@ export class LeadsService {
    * A search expecting many matches is answered by walking the leads newest first and keeping the
    * ones that match, which is fast while matches are among the recent leads. When they are all old
    * (a name common only long ago, like the test leads of a form's first week) the walk passes every
-   * newer lead: ~4 s on a million. So the walk gets LEADS_SEARCH_BUDGET_MS, and a page it cannot
+   * newer lead: ~3 s on a million. So the walk gets LEADS_SEARCH_BUDGET_MS, and a page it cannot
    * fill in time is read from the trigram indexes instead (every match, then sorted: tens of ms when
    * matches are few, a few hundred ms for a word half the leads contain).
    */
@@ -103,7 +106,7 @@ export class LeadsService {
       return await this.prisma.$transaction(async (tx) => {
         await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${this.config.leadsSearchBudgetMs}`);
         return page(tx);
-      });
+      }, SEARCH_TRANSACTION);
     } catch (error) {
       if (postgresCode(error) !== STATEMENT_TIMEOUT) throw error;
       this.metrics.leadsSearchFallbacks.inc();
@@ -111,7 +114,7 @@ export class LeadsService {
         // No index walk: the matches come from bitmap scans of the indexes, then a sort.
         await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
         return page(tx);
-      });
+      }, SEARCH_TRANSACTION);
     }
   }
 
