@@ -103,19 +103,21 @@ export class LeadsService {
    */
   private async searchPage(page: PageRead): Promise<Lead[]> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${this.config.leadsSearchBudgetMs}`);
-        return page(tx);
-      }, SEARCH_TRANSACTION);
+      return await this.pageWith(`statement_timeout = ${this.config.leadsSearchBudgetMs}`, page);
     } catch (error) {
       if (postgresCode(error) !== STATEMENT_TIMEOUT) throw error;
       this.metrics.leadsSearchFallbacks.inc();
-      return this.prisma.$transaction(async (tx) => {
-        // No index walk: the matches come from bitmap scans of the indexes, then a sort.
-        await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
-        return page(tx);
-      }, SEARCH_TRANSACTION);
+      // No index walk: the matches come from bitmap scans of the indexes, then a sort.
+      return this.pageWith('enable_indexscan = off', page);
     }
+  }
+
+  /** The page read under a Postgres setting that ends with its transaction (no pooled connection keeps it). */
+  private pageWith(setting: string, page: PageRead): Promise<Lead[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL ${setting}`);
+      return page(tx);
+    }, SEARCH_TRANSACTION);
   }
 
   /**
