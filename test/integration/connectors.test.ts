@@ -199,39 +199,37 @@ describe('connector failures', () => {
     expect(forged.status).toBe(403);
   });
 
-  it('stops, for a person to check, a template a worker may have sent before it died', async () => {
+  /**
+   * A lead's WhatsApp run, done, then put back as an attempt left it mid-send: the send marked by
+   * attempt `markedBy(run.attempts)`, no message stored, the lease lapsed — the lease sweep gives
+   * the run to another attempt (number `run.attempts + 1`).
+   */
+  async function leaveMarkedMidSend(markedBy: (attempts: number) => number) {
     const sim = arabicVillaLead();
     stack.simulator.addMetaLead(sim.lead, sim.form);
     await stack.sender.meta(metaDelivery([sim.change]));
     const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
     const run = (await runsDone(lead!.id, 5)).find((r) => r.actionKey === 'whatsapp')!;
-    // What a worker killed between the send and storing its answer leaves: the send marked, no
-    // message, the attempt's lease lapsed — the lease sweep gives the run to another attempt.
     await stack.prisma.whatsAppMessage.deleteMany({ where: { actionRunId: run.id } });
     await stack.prisma.actionRun.update({
       where: { id: run.id },
-      data: { status: 'running', leaseUntil: new Date(Date.now() - 1_000), result: { sending: { generation: run.generation, attempt: run.attempts, at: new Date().toISOString() } } },
+      data: { status: 'running', leaseUntil: new Date(Date.now() - 1_000), result: { sending: { generation: run.generation, attempt: markedBy(run.attempts), at: new Date().toISOString() } } },
     });
-    const sent = stack.simulator.whatsappMessages.length;
+    return { run, sent: stack.simulator.whatsappMessages.length };
+  }
+
+  it('stops, for a person to check, a template a worker may have sent before it died', async () => {
+    // What a worker killed between the send and storing its answer leaves: its own attempt's mark.
+    const { run, sent } = await leaveMarkedMidSend((attempts) => attempts);
     const stopped = await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: run.id } }), (r) => r?.status === 'dead', { what: 'the run stopped' });
     expect(stopped!.lastError).toMatch(/^whatsapp UNCERTAIN: the worker stopped while this message was being sent/);
     expect(stack.simulator.whatsappMessages).toHaveLength(sent);
   });
 
   it('sends once when an attempt finds its own mark: committed, its answer lost, the statement retried through an outage', async () => {
-    const sim = arabicVillaLead();
-    stack.simulator.addMetaLead(sim.lead, sim.form);
-    await stack.sender.meta(metaDelivery([sim.change]));
-    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
-    const run = (await runsDone(lead!.id, 5)).find((r) => r.actionKey === 'whatsapp')!;
-    // The next attempt (attempts + 1) finds a mark naming itself: what its retried mark statement
-    // sees after the first try committed and the connection dropped before the answer.
-    await stack.prisma.whatsAppMessage.deleteMany({ where: { actionRunId: run.id } });
-    await stack.prisma.actionRun.update({
-      where: { id: run.id },
-      data: { status: 'running', leaseUntil: new Date(Date.now() - 1_000), result: { sending: { generation: run.generation, attempt: run.attempts + 1, at: new Date().toISOString() } } },
-    });
-    const sent = stack.simulator.whatsappMessages.length;
+    // The next attempt finds a mark naming itself: what its retried mark statement sees after the
+    // first try committed and the connection dropped before the answer.
+    const { run, sent } = await leaveMarkedMidSend((attempts) => attempts + 1);
     const done = await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: run.id } }), (r) => r?.status === 'done' && r.attempts === run.attempts + 1, { what: 'the run done again' });
     expect(done!.lastError).toBeNull();
     expect(stack.simulator.whatsappMessages).toHaveLength(sent + 1);
