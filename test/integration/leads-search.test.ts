@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { total } from '../support/prometheus-text.js';
 import { call, startStack, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -33,7 +34,7 @@ const search = async (query: string): Promise<Page> => {
   expect(res.status).toBe(200);
   return res.body as Page;
 };
-const fallbacks = async () => Number(/^leadflow_leads_search_fallbacks_total (\d+)/m.exec(await (await fetch(`${stack.apiUrl}/metrics`)).text())?.[1] ?? 0);
+const fallbacks = async () => total(await (await fetch(`${stack.apiUrl}/metrics`)).text(), 'leadflow_leads_search_fallbacks_total');
 
 describe('a search whose matches are all old', () => {
   it('reads its pages from the text indexes once the newest-first walk runs out of time: the same leads, in order', async () => {

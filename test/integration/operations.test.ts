@@ -2,14 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { unappliedMigrationNames } from '@leadflow/db';
 import { fakeSnapchatLead, WebhookSender } from '@leadflow/simulators';
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { Metrics } from '@leadflow/runtime';
 import { createApiApp } from '../../apps/api/src/bootstrap/create-api-app.js';
 import { branch, create, employee, rule, signedIn, team } from '../support/organisation.js';
 import { call, startStack, TEST_SECRETS, type Stack } from '../support/stack.js';
+import { parseExposition, seriesOf, total } from '../support/prometheus-text.js';
 import { waitFor } from '../support/wait-for.js';
 
 let stack: Stack;
@@ -75,20 +79,107 @@ describe('metrics', () => {
     // Worker figures arrive with its next snapshot (every 5 s).
     const text = await waitFor(
       async () => (await fetch(`${stack.apiUrl}/metrics`)).text(),
-      (t) => /leadflow_action_runs_total\{action_type="odoo.sync_lead",status="done"\} [1-9]/.test(t),
+      (t) => total(t, 'leadflow_action_runs_total', { action_type: 'odoo.sync_lead', status: 'done' }) > 0,
       { timeoutMs: 12_000, what: 'the worker\'s metrics' },
     );
-    expect(text).toMatch(/leadflow_webhook_deliveries_total\{platform="snapchat",outcome="accepted"\} [1-9]/);
-    expect(text).toMatch(/leadflow_webhook_deliveries_total\{platform="snapchat",outcome="duplicate"\} [1-9]/);
-    expect(text).toMatch(/leadflow_webhook_deliveries_total\{platform="snapchat",outcome="(rejected|invalid)"\} [1-9]/);
-    expect(text).toMatch(/leadflow_webhook_duration_seconds_count\{platform="snapchat"\} [1-9]/);
-    expect(text).toMatch(/leadflow_ingest_latency_seconds_count\{platform="snapchat"\} [1-9]/);
-    expect(text).toMatch(/leadflow_job_duration_seconds_count\{queue="ingestion",job="normalize-lead",outcome="completed"\} [1-9]/);
-    expect(text).toMatch(/leadflow_external_call_duration_seconds_count\{connector="odoo",outcome="ok"\} [1-9]/);
-    expect(text).toMatch(/leadflow_queue_jobs\{queue="ingestion",state="waiting"\} \d+/);
-    expect(text).toMatch(/leadflow_outbox_lag_seconds \d/);
-    expect(text).toMatch(/process_resident_memory_bytes\{app="worker"/);
-    expect(text).toMatch(/process_resident_memory_bytes\{app="api"/);
+    expect(total(text, 'leadflow_webhook_deliveries_total', { platform: 'snapchat', outcome: 'accepted' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_webhook_deliveries_total', { platform: 'snapchat', outcome: 'duplicate' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_webhook_deliveries_total', { platform: 'snapchat', outcome: 'rejected' }) + total(text, 'leadflow_webhook_deliveries_total', { platform: 'snapchat', outcome: 'invalid' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_webhook_duration_seconds_count', { platform: 'snapchat' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_ingest_latency_seconds_count', { platform: 'snapchat' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_job_duration_seconds_count', { queue: 'ingestion', job: 'normalize-lead', outcome: 'completed' })).toBeGreaterThan(0);
+    expect(total(text, 'leadflow_external_call_duration_seconds_count', { connector: 'odoo', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(seriesOf(text, 'leadflow_queue_jobs', { queue: 'ingestion', state: 'waiting' })).toHaveLength(1);
+    expect(seriesOf(text, 'leadflow_outbox_lag_seconds')).toHaveLength(1);
+    // Each process's own series: the webhooks were counted by the API, the runs by the worker.
+    expect(seriesOf(text, 'leadflow_webhook_deliveries_total', { platform: 'snapchat', outcome: 'accepted' }).map((s) => s.labels.app)).toEqual(['api']);
+    expect(seriesOf(text, 'leadflow_action_runs_total', { action_type: 'odoo.sync_lead', status: 'done' }).map((s) => s.labels.app)).toEqual(['worker']);
+    expect(seriesOf(text, 'process_resident_memory_bytes', { app: 'worker' })).toHaveLength(1);
+    expect(seriesOf(text, 'process_resident_memory_bytes', { app: 'api' })).toHaveLength(1);
+  });
+});
+
+describe('alert rules (ops/prometheus)', () => {
+  interface Rule {
+    alert: string;
+    expr: string;
+    for?: string;
+    labels?: { severity?: string };
+    annotations?: { summary?: string; description?: string };
+  }
+  const read = async (file: string) => parseYaml(await readFile(new URL(`../../ops/prometheus/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  // Series Prometheus makes itself, and the labels it adds to every scraped one.
+  const PROMETHEUS_OWN: Record<string, string[]> = { up: [] };
+  const TARGET_LABELS = ['job', 'instance'];
+
+  it('the scrape job is the one the rules name, and the rules file is loaded', async () => {
+    const config = (await read('prometheus.yml')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; honor_labels: boolean }[] };
+    expect(config.rule_files).toEqual(['alerts.yml']);
+    expect(config.scrape_configs).toEqual([expect.objectContaining({ job_name: 'leadflow', metrics_path: '/metrics', honor_labels: true })]);
+  });
+
+  /** What is wrong with a rule, checked against a real exposition of the service. */
+  function problemsOf(rule: Rule, exposition: string): string[] {
+    const types = new Map([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const samples = parseExposition(exposition);
+    const declared = new Metrics('api', 'alert-rules-check').registry;
+    const labelsOf = (name: string): string[] | undefined => {
+      if (PROMETHEUS_OWN[name]) return [...PROMETHEUS_OWN[name], ...TARGET_LABELS];
+      const base = name.replace(/_(bucket|count|sum)$/, '');
+      const family = types.has(name) ? name : types.get(base) === 'histogram' ? base : undefined;
+      if (!family) return undefined;
+      const own = (declared.getSingleMetric(family) as { labelNames?: string[] } | undefined)?.labelNames ?? [];
+      const seen = samples.filter((s) => s.name === name || s.name.startsWith(`${family}_`)).flatMap((s) => Object.keys(s.labels));
+      return [...new Set([...own, ...seen, 'app', ...TARGET_LABELS, ...(name.endsWith('_bucket') ? ['le'] : [])])];
+    };
+    const problems: string[] = [];
+    const where = `${rule.alert}: `;
+    if (!/^LeadFlow[A-Z]\w+$/.test(rule.alert)) problems.push(`${where}alert name`);
+    if (!['critical', 'warning'].includes(rule.labels?.severity ?? '')) problems.push(`${where}severity`);
+    if (!rule.annotations?.summary || !rule.annotations.description) problems.push(`${where}summary and description`);
+    const text = (node: { from: number; to: number }) => rule.expr.slice(node.from, node.to);
+    const used: { metric: string; labels: string[] }[] = [];
+    const grouping: string[] = [];
+    promql.parse(rule.expr).iterate({
+      enter: (node) => {
+        if (node.type.isError) problems.push(`${where}PromQL syntax error at ${node.from}`);
+        if (node.name === 'VectorSelector') {
+          const identifier = node.node.getChild('Identifier');
+          const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
+          used.push({ metric: identifier ? text(identifier) : text(node), labels: matchers.map((m) => text(m.getChild('LabelName')!)) });
+        }
+        if (node.name === 'GroupingLabels') grouping.push(...node.node.getChildren('LabelName').map(text));
+      },
+    });
+    const known = new Set<string>();
+    for (const { metric, labels } of used) {
+      const names = labelsOf(metric);
+      if (!names) {
+        problems.push(`${where}no metric ${metric}`);
+        continue;
+      }
+      names.forEach((n) => known.add(n));
+      for (const label of labels) if (!names.includes(label)) problems.push(`${where}${metric} has no label ${label}`);
+    }
+    for (const label of grouping) if (!known.has(label)) problems.push(`${where}grouping by ${label}, which none of its metrics has`);
+    return problems;
+  }
+  const exposition = async () => (await fetch(`${stack.apiUrl}/metrics`)).text();
+
+  it('every rule parses as PromQL and asks only for metrics and labels the service exposes', async () => {
+    const rules = ((await read('alerts.yml')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+    expect(rules.length).toBeGreaterThan(5);
+    const text = await exposition();
+    expect(rules.flatMap((rule) => problemsOf(rule, text))).toEqual([]);
+  });
+
+  it('the check finds a misspelt metric, a label a metric does not have, and broken syntax', async () => {
+    const text = await exposition();
+    const rule = (expr: string): Rule => ({ alert: 'LeadFlowBad', expr, labels: { severity: 'warning' }, annotations: { summary: 's', description: 'd' } });
+    expect(problemsOf(rule('sum by (connector) (rate(leadflow_external_calls_total[5m])) > 0'), text)).toEqual(['LeadFlowBad: no metric leadflow_external_calls_total', 'LeadFlowBad: grouping by connector, which none of its metrics has']);
+    expect(problemsOf(rule('sum(increase(leadflow_action_runs_total{kind="dead"}[5m])) > 0'), text)).toEqual(['LeadFlowBad: leadflow_action_runs_total has no label kind']);
+    expect(problemsOf(rule('sum(rate(leadflow_action_runs_total[5m]) >'), text)).toContainEqual(expect.stringMatching(/PromQL syntax error/));
+    expect(problemsOf(rule('histogram_quantile(0.9, sum by (le) (rate(leadflow_webhook_duration_seconds_bucket[5m]))) > 1'), text)).toEqual([]);
   });
 });
 

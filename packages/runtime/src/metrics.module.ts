@@ -14,8 +14,10 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
  * The service's Prometheus metrics. Every process (API or worker) records into its own registry
- * and publishes a snapshot to Redis; `/metrics` on any API instance answers for the whole service
- * (counters and histograms summed across processes, process metrics labelled by `app` and `instance`).
+ * and publishes a snapshot to Redis; `/metrics` on any API instance answers for the whole service.
+ * Each process's series carry its `app` and `instance`: a sum across processes would drop when one
+ * of them stops, and Prometheus would read that drop as a counter reset and count the survivors'
+ * totals again as new increase (queries sum after `rate()`).
  */
 @Injectable()
 export class Metrics {
@@ -80,11 +82,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly instance: string;
-
-  constructor(readonly app: 'api' | 'worker') {
-    this.instance = `${app}@${hostname()}:${process.pid}`;
-    collectDefaultMetrics({ register: this.registry, labels: { app, instance: this.instance } });
+  constructor(
+    readonly app: 'api' | 'worker',
+    readonly instance = `${app}@${hostname()}:${process.pid}`,
+  ) {
+    this.registry.setDefaultLabels({ app, instance });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Times a call to an outside system, counting its failures by code. */
