@@ -58,9 +58,12 @@ describe('the whole fan-out for one lead', () => {
     const runs = await runsDone(lead!.id, 5);
     expect(runs.map((r) => [r.actionKey, r.status, r.lastError])).toEqual(expect.arrayContaining([['odoo-lead', 'done', null], ['odoo-todo', 'done', null], ['whatsapp', 'done', null], ['email', 'done', null], ['sheet', 'done', null]]));
 
-    // Odoo: the lead with team, user, UTM, tags; one To Do for the assignee.
+    // Odoo: the lead with team, user, UTM, tags; one To Do for the assignee. Created without a
+    // search by our marker (a real Odoo reads every lead's description for one): nothing could have
+    // created it before, and the To Do's run waited for the record rather than looking for it.
     const [odooLead] = stack.odoo.records('crm.lead');
     expect(stack.odoo.records('crm.lead')).toHaveLength(1);
+    expect(stack.odoo.markerSearches).toBe(0);
     expect(odooLead).toMatchObject({ name: 'Riyadh villas – spring – سارة الحربي', type: 'lead', contact_name: 'سارة الحربي', email_from: 'sara.h@example.com', phone: '+966551234567', team_id: 2, user_id: 5, priority: '2', country_id: 1 });
     const nameOf = (model: string, id: unknown) => stack.odoo.records(model).find((r) => r.id === id)?.name;
     expect(nameOf('utm.source', odooLead!.source_id)).toBe(lead!.channel === 'instagram' ? 'Instagram' : 'Facebook');
@@ -152,6 +155,25 @@ describe('connector failures', () => {
     expect(synced.every((r) => r.status === 'done')).toBe(true);
     expect(synced.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(2);
     expect(stack.odoo.records('crm.lead')).toHaveLength(before + 1);
+  });
+
+  it('finds, not creates again, the Odoo lead whose create answer was lost', async () => {
+    const before = stack.odoo.records('crm.lead').length;
+    const searches = stack.odoo.markerSearches;
+    stack.odoo.failNext('lost-answer', 1, 'crm.lead.create');
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    const runs = await runsDone(lead!.id, 5);
+    expect(runs.filter((r) => r.actionKey.startsWith('odoo')).map((r) => r.status)).toEqual(['done', 'done']);
+    const created = stack.odoo.records('crm.lead').slice(before);
+    expect(created).toHaveLength(1);
+    expect((await stack.prisma.lead.findUnique({ where: { id: lead!.id } }))!.odooLeadId).toBe(created[0]!.id);
+    expect(stack.odoo.records('mail.activity').filter((a) => a.res_id === created[0]!.id)).toHaveLength(1);
+    // The claimant's create was done but unanswered: whoever created next looked first.
+    expect(stack.odoo.markerSearches).toBeGreaterThan(searches);
+    expect(await stack.prisma.odooLeadClaim.count({ where: { leadId: lead!.id } })).toBe(0);
   });
 
   it('dead-letters on an Odoo access fault with Odoo\'s message, alerts the admins, and a replay works once rights are fixed', async () => {

@@ -86,7 +86,7 @@ export class OdooSimulator {
   private readonly byKey = new Map<string, Map<string, Set<Row>>>();
   private readonly keysOf = new WeakMap<Row, string[]>();
   private readonly denied = new Set<string>();
-  private pending: { fault: OdooFault; remaining: number } | undefined;
+  private pending: { fault: OdooFault; remaining: number; call?: string } | undefined;
   private flapping: { probability: number; faults: OdooFault[] } | undefined;
   private delayMs = 0;
   readonly uid = 2;
@@ -94,6 +94,11 @@ export class OdooSimulator {
   now: () => Date = () => new Date();
   /** execute_kw calls answered, by `model.method`. */
   readonly calls = new Map<string, number>();
+  /**
+   * crm.lead searches for one lead by its reference marker in the description: a real Odoo cannot
+   * index that HTML field and reads the description of every lead for each (this one indexes it).
+   */
+  markerSearches = 0;
 
   constructor(private readonly options: OdooSimulatorOptions) {
     this.reset();
@@ -119,8 +124,9 @@ export class OdooSimulator {
     return this.table(model);
   }
 
-  failNext(fault: OdooFault, times: number): void {
-    this.pending = times > 0 ? { fault, remaining: times } : undefined;
+  /** The next calls fail so — any call, or only `model.method` ones (`crm.lead.create`). */
+  failNext(fault: OdooFault, times: number, call?: string): void {
+    this.pending = times > 0 ? { fault, remaining: times, call } : undefined;
   }
 
   /** An unreliable Odoo: each call fails with that probability, with one of those faults (0 to stop). */
@@ -159,6 +165,7 @@ export class OdooSimulator {
     this.flapping = undefined;
     this.delayMs = 0;
     this.calls.clear();
+    this.markerSearches = 0;
     const seed = (model: string, rows: Omit<Row, 'id'>[]) => rows.forEach((row) => this.insert(model, { ...row }));
     seed('res.users', [{ name: 'Administrator', login: 'admin' }, { name: 'CRM bot', login: this.options.login }]);
     for (let i = 3; i <= 16; i++) seed('res.users', [{ name: `Salesperson ${i}`, login: `sales${i}@demo.leadflow` }]);
@@ -245,7 +252,8 @@ export class OdooSimulator {
     new Deserializer().deserializeMethodCall(req, async (error, method, params) => {
       if (error) return void res.writeHead(400).end();
       if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      const injected = this.takeFault();
+      const [, , , model, call] = method === 'execute_kw' ? (params as unknown[]) : [];
+      const injected = this.takeFault(`${String(model)}.${String(call)}`);
       if (injected === 'timeout') return; // never answer: the client's timeout decides
       if (injected === 'http-500') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>Internal Server Error</h1></body></html>');
       let xml: string;
@@ -262,8 +270,8 @@ export class OdooSimulator {
     });
   }
 
-  private takeFault(): OdooFault | undefined {
-    if (!this.pending) {
+  private takeFault(call: string): OdooFault | undefined {
+    if (!this.pending || (this.pending.call && this.pending.call !== call)) {
       const flap = this.flapping;
       return flap && Math.random() < flap.probability ? flap.faults[Math.floor(Math.random() * flap.faults.length)] : undefined;
     }
@@ -376,6 +384,8 @@ export class OdooSimulator {
   }
 
   private search(model: string, domain: unknown[], kwargs: Record<string, unknown>, visible: (row: Row) => boolean): Row[] {
+    const byMarker = (token: unknown) => Array.isArray(token) && token[0] === 'description' && typeof token[2] === 'string' && WHOLE_MARKER.test(token[2].toLowerCase());
+    if (model === 'crm.lead' && (domain ?? []).some(byMarker)) this.markerSearches += 1;
     const rows = (this.candidates(model, domain ?? []) ?? this.table(model)).filter((row) => visible(row) && this.matches(row, [...(domain ?? [])]));
     if (typeof kwargs.order === 'string') rows.sort(this.ordering(kwargs.order));
     return rows.slice(Number(kwargs.offset ?? 0), kwargs.limit ? Number(kwargs.offset ?? 0) + Number(kwargs.limit) : undefined);

@@ -32,10 +32,21 @@ function leadValues(lead: LeadForAction, config: OdooConfig, params: Record<stri
   };
 }
 
+// A run that finds no Odoo id and is not the claimant looks again this often, this many times,
+// before it creates the record itself: the claimant normally holds the lock within milliseconds.
+const CLAIMANT_WAIT_MS = 25;
+const CLAIMANT_WAITS = 20;
+
 /**
  * Creates or updates the lead's crm.lead and remembers its id. Two actions of one lead (sync and
  * activity) run in parallel jobs: a per-lead advisory lock makes them take turns, so the second
  * finds the Odoo lead the first created and Odoo never gets two leads for one lead.
+ *
+ * Finding an Odoo lead an earlier attempt created (its answer lost, or the worker gone before the
+ * id was stored) takes a search Odoo answers by reading every crm.lead. Only the run that claimed
+ * the creation (`odoo_lead_claim`, committed before it calls Odoo) creates without it; any other
+ * run waits for the claimant's id, and if it has to create the record itself it first revokes the
+ * claim — so after any attempt that may have created it, every creator searches.
  */
 export async function syncToOdoo(
   odoo: OdooCrmClient,
@@ -45,18 +56,36 @@ export async function syncToOdoo(
   options: { params?: Record<string, unknown>; onlyIfMissing?: boolean } = {},
 ): Promise<{ id: number; created: boolean }> {
   const params = options.params ?? {};
-  // Odoo calls happen inside the transaction: it holds the lead's lock for as long as Odoo takes.
-  return db.transaction(async (tx) => {
-    // The lock, then the stored id read after it is granted: what the previous holder committed.
-    const [row] = await tx.query<{ odoo_lead_id: number | null }>('SELECT odoo_lead_id FROM odoo_sync_lock($1::uuid)', [lead.id]);
-    if (!row) throw new Error(`lead ${lead.id} does not exist`);
-    const odooLeadId = row.odoo_lead_id;
-    // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
-    if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
-    const synced = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined);
-    if (synced.id !== odooLeadId) await tx.query('UPDATE lead SET odoo_lead_id = $2, updated_at = clock_timestamp() WHERE id = $1::uuid', [lead.id, synced.id]);
-    return synced;
-  });
+  const claimant =
+    lead.odooLeadId === null && (await db.query('INSERT INTO odoo_lead_claim (lead_id) VALUES ($1::uuid) ON CONFLICT (lead_id) DO NOTHING RETURNING true AS claimed', [lead.id])).length > 0;
+  let revoked = false;
+  for (let waited = 0; ; waited++) {
+    // Odoo calls happen inside the transaction: it holds the lead's lock for as long as Odoo takes.
+    const synced = await db.transaction(async (tx) => {
+      // The lock, then the stored id read after it is granted: what the previous holder committed.
+      const [row] = await tx.query<{ odoo_lead_id: number | null; skip_search: boolean | null }>('SELECT odoo_lead_id, skip_search FROM odoo_lead_lock($1::uuid)', [lead.id]);
+      if (!row) throw new Error(`lead ${lead.id} does not exist`);
+      const odooLeadId = row.odoo_lead_id;
+      // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
+      if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
+      const unseen = !odooLeadId && claimant && row.skip_search === true;
+      if (!odooLeadId && !unseen && !claimant && !revoked) return undefined; // the claimant's to create
+      const result = await odoo.syncLead(leadValues(lead, config, params), odooLeadId ?? undefined, { unseen });
+      if (result.id !== odooLeadId) {
+        await tx.query('WITH claim AS (DELETE FROM odoo_lead_claim WHERE lead_id = $1::uuid) UPDATE lead SET odoo_lead_id = $2, updated_at = clock_timestamp() WHERE id = $1::uuid', [lead.id, result.id]);
+      }
+      return result;
+    });
+    if (synced) return synced;
+    if (waited < CLAIMANT_WAITS) {
+      await new Promise((resolve) => setTimeout(resolve, CLAIMANT_WAIT_MS));
+      continue;
+    }
+    // The claimant has not stored an id in time (gone, or still waiting for a connection): this run
+    // creates it, after searching, and no claimant may skip the search from now on.
+    await db.query('INSERT INTO odoo_lead_claim (lead_id, skip_search) VALUES ($1::uuid, false) ON CONFLICT (lead_id) DO UPDATE SET skip_search = false', [lead.id]);
+    revoked = true;
+  }
 }
 
 export class OdooSyncLeadExecutor implements ActionExecutor {

@@ -81,9 +81,11 @@ export class OdooCrmClient {
 
   /**
    * Writes our lead in Odoo: straight to the id we stored (one call), else — that record deleted,
-   * or no id yet — to the lead carrying our marker, or creates it.
+   * or no id yet — to the lead carrying our marker, or creates it. `unseen`: no earlier attempt can
+   * have created it, so it is created without that search (which Odoo answers by reading the
+   * description of every crm.lead: it cannot index it).
    */
-  async syncLead(values: OdooLeadValues, knownId?: number): Promise<{ id: number; created: boolean }> {
+  async syncLead(values: OdooLeadValues, knownId?: number, { unseen = false } = {}): Promise<{ id: number; created: boolean }> {
     const vals = await this.leadVals(values);
     if (knownId) {
       try {
@@ -94,7 +96,7 @@ export class OdooCrmClient {
         if (!(error instanceof IntegrationError && error.code === 'NOT_FOUND') || (await this.exists('crm.lead', knownId))) throw error;
       }
     }
-    const existing = await this.findByRef(values.ref);
+    const existing = unseen && !knownId ? undefined : await this.findByRef(values.ref);
     if (existing) {
       await this.odoo.executeKw('crm.lead', 'write', [[existing], vals]);
       return { id: existing, created: false };
