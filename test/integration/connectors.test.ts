@@ -3,6 +3,9 @@ import { fakeMetaLead, metaDelivery } from '@leadflow/simulators';
 import Bull from 'bull';
 import pg from 'pg';
 import { simpleParser } from 'mailparser';
+import { SqlPool } from '@leadflow/db';
+import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
+import { syncToOdoo } from '../../apps/worker/src/connectors/odoo.executors.js';
 import { branch, create, employee, signedIn, team } from '../support/organisation.js';
 import { TEST_CONNECTORS, call, startStack, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
@@ -64,6 +67,7 @@ describe('the whole fan-out for one lead', () => {
     const [odooLead] = stack.odoo.records('crm.lead');
     expect(stack.odoo.records('crm.lead')).toHaveLength(1);
     expect(stack.odoo.markerSearches).toBe(0);
+    expect(await stack.prisma.odooLeadClaim.count()).toBe(0);
     expect(odooLead).toMatchObject({ name: 'Riyadh villas – spring – سارة الحربي', type: 'lead', contact_name: 'سارة الحربي', email_from: 'sara.h@example.com', phone: '+966551234567', team_id: 2, user_id: 5, priority: '2', country_id: 1 });
     const nameOf = (model: string, id: unknown) => stack.odoo.records(model).find((r) => r.id === id)?.name;
     expect(nameOf('utm.source', odooLead!.source_id)).toBe(lead!.channel === 'instagram' ? 'Instagram' : 'Facebook');
@@ -174,6 +178,25 @@ describe('connector failures', () => {
     // The claimant's create was done but unanswered: whoever created next looked first.
     expect(stack.odoo.markerSearches).toBeGreaterThan(searches);
     expect(await stack.prisma.odooLeadClaim.count({ where: { leadId: lead!.id } })).toBe(0);
+  });
+
+  it('leaves no claim behind when a run read its lead before the Odoo id was stored', async () => {
+    const crm = new OdooCrmClient(new XmlRpcOdooTransport({ ...stack.loaded.config.odoo!, timeoutMs: 5_000 }));
+    const sql = new SqlPool(stack.env.DATABASE_URL!, { poolSize: 2 });
+    try {
+      const contact = await stack.prisma.contact.create({ data: { fullName: 'Read early' } });
+      const stored = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `early-${contact.id}`, contactId: contact.id, fullName: 'Read early', answers: [], receivedAt: new Date() } });
+      const values = { ref: stored.id, name: 'Read early', type: 'lead' as const, answers: [], source: 'Facebook', medium: 'Paid Social', tags: [], priority: '1' as const };
+      const { id } = await crm.syncLead(values);
+      await stack.prisma.lead.update({ where: { id: stored.id }, data: { odooLeadId: id } });
+      // The run's copy of the lead predates the stored id: it claims, then finds the id under the lock.
+      const early = { ...stored, odooLeadId: null, assignee: null, team: null, branch: null };
+      expect(await syncToOdoo(crm, stack.loaded.config.odoo!, early, sql, { onlyIfMissing: true })).toEqual({ id, created: false });
+      expect(await stack.prisma.odooLeadClaim.count({ where: { leadId: stored.id } })).toBe(0);
+      expect(stack.odoo.records('crm.lead').filter((r) => String(r.description).includes(stored.id))).toHaveLength(1);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('dead-letters on an Odoo access fault with Odoo\'s message, alerts the admins, and a replay works once rights are fixed', async () => {

@@ -66,6 +66,8 @@ export async function syncToOdoo(
       const [row] = await tx.query<{ odoo_lead_id: number | null; skip_search: boolean | null }>('SELECT odoo_lead_id, skip_search FROM odoo_lead_lock($1::uuid)', [lead.id]);
       if (!row) throw new Error(`lead ${lead.id} does not exist`);
       const odooLeadId = row.odoo_lead_id;
+      // A claim made after the id was stored (this run's lead was read before): nothing to claim.
+      if (odooLeadId && row.skip_search !== null) await tx.query('DELETE FROM odoo_lead_claim WHERE lead_id = $1::uuid', [lead.id]);
       // The activity only needs the Odoo lead to exist; updating it is odoo.sync_lead's job.
       if (odooLeadId && options.onlyIfMissing) return { id: odooLeadId, created: false };
       const unseen = !odooLeadId && claimant && row.skip_search === true;
