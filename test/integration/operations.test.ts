@@ -147,6 +147,7 @@ describe('alert rules (ops/prometheus)', () => {
           const identifier = node.node.getChild('Identifier');
           const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
           used.push({ metric: identifier ? text(identifier) : text(node), labels: matchers.map((m) => text(m.getChild('LabelName')!)) });
+          for (const m of matchers) if (text(m.getChild('LabelName')!) === 'job' && text(m.getChild('StringLiteral')!) !== '"leadflow"') problems.push(`${where}job ${text(m.getChild('StringLiteral')!)} is not the scrape job`);
         }
         if (node.name === 'GroupingLabels') grouping.push(...node.node.getChildren('LabelName').map(text));
       },
@@ -179,6 +180,7 @@ describe('alert rules (ops/prometheus)', () => {
     expect(problemsOf(rule('sum by (connector) (rate(leadflow_external_calls_total[5m])) > 0'), text)).toEqual(['LeadFlowBad: no metric leadflow_external_calls_total', 'LeadFlowBad: grouping by connector, which none of its metrics has']);
     expect(problemsOf(rule('sum(increase(leadflow_action_runs_total{kind="dead"}[5m])) > 0'), text)).toEqual(['LeadFlowBad: leadflow_action_runs_total has no label kind']);
     expect(problemsOf(rule('sum(rate(leadflow_action_runs_total[5m]) >'), text)).toContainEqual(expect.stringMatching(/PromQL syntax error/));
+    expect(problemsOf(rule('up{job="leadflw"} == 0'), text)).toEqual(['LeadFlowBad: job "leadflw" is not the scrape job']);
     expect(problemsOf(rule('histogram_quantile(0.9, sum by (le) (rate(leadflow_webhook_duration_seconds_bucket[5m]))) > 1'), text)).toEqual([]);
   });
 });
