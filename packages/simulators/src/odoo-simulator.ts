@@ -58,6 +58,9 @@ export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace(
 /** Our reference marker in a lead's description (`LeadFlow ref <lead id>`), as its lookups read it. */
 const MARKER = /leadflow ref [0-9a-f-]{36}/g;
 const WHOLE_MARKER = new RegExp(`^${MARKER.source}$`);
+/** The reference marker a `description ilike <one lead's whole marker>` condition looks for (lower case). */
+const markerLookup = (field: unknown, op: unknown, value: unknown) =>
+  field === 'description' && op === 'ilike' && typeof value === 'string' && WHOLE_MARKER.test(value.toLowerCase()) ? value.toLowerCase() : undefined;
 const UNIQUE_NAME = new Set(['utm.source', 'utm.medium', 'crm.tag', 'utm.campaign']);
 const MODEL_LABEL: Record<string, string> = { 'crm.lead': 'Lead/Opportunity', 'mail.activity': 'Activity' };
 
@@ -237,8 +240,8 @@ export class OdooSimulator {
     if (domain.some((token) => typeof token === 'string')) return undefined; // '|', '&', '!'
     for (const [field, op, value] of domain as [string, string, unknown][]) {
       if (field === 'id' && op === '=') return [this.row(model, value)].filter((r): r is Row => Boolean(r));
-      const key =
-        field === 'res_id' && op === '=' ? `res_id=${String(value)}` : field === 'description' && op === 'ilike' && typeof value === 'string' && WHOLE_MARKER.test(value.toLowerCase()) ? `marker=${value.toLowerCase()}` : undefined;
+      const marker = markerLookup(field, op, value);
+      const key = field === 'res_id' && op === '=' ? `res_id=${String(value)}` : marker ? `marker=${marker}` : undefined;
       if (key) return [...(this.byKey.get(model)?.get(key) ?? [])].sort((a, b) => (a.id as number) - (b.id as number));
     }
     return undefined;
@@ -252,8 +255,8 @@ export class OdooSimulator {
     new Deserializer().deserializeMethodCall(req, async (error, method, params) => {
       if (error) return void res.writeHead(400).end();
       if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      const [, , , model, call] = method === 'execute_kw' ? (params as unknown[]) : [];
-      const injected = this.takeFault(`${String(model)}.${String(call)}`);
+      const args = params as unknown[];
+      const injected = this.takeFault(method === 'execute_kw' ? `${String(args[3])}.${String(args[4])}` : method);
       if (injected === 'timeout') return; // never answer: the client's timeout decides
       if (injected === 'http-500') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>Internal Server Error</h1></body></html>');
       let xml: string;
@@ -384,8 +387,7 @@ export class OdooSimulator {
   }
 
   private search(model: string, domain: unknown[], kwargs: Record<string, unknown>, visible: (row: Row) => boolean): Row[] {
-    const byMarker = (token: unknown) => Array.isArray(token) && token[0] === 'description' && typeof token[2] === 'string' && WHOLE_MARKER.test(token[2].toLowerCase());
-    if (model === 'crm.lead' && (domain ?? []).some(byMarker)) this.markerSearches += 1;
+    if (model === 'crm.lead' && (domain ?? []).some((token) => Array.isArray(token) && markerLookup(token[0], token[1], token[2]))) this.markerSearches += 1;
     const rows = (this.candidates(model, domain ?? []) ?? this.table(model)).filter((row) => visible(row) && this.matches(row, [...(domain ?? [])]));
     if (typeof kwargs.order === 'string') rows.sort(this.ordering(kwargs.order));
     return rows.slice(Number(kwargs.offset ?? 0), kwargs.limit ? Number(kwargs.offset ?? 0) + Number(kwargs.limit) : undefined);
