@@ -25,7 +25,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   stack = await startStack({
-    env: { SCHEDULER_INTERVAL_MS: '150' },
+    env: { SCHEDULER_INTERVAL_MS: '150', LOST_JOB_AFTER_SECONDS: '1' },
     overrideWorker: (builder) => builder.overrideProvider(ACTION_EXECUTORS).useFactory({ factory: (notify: NotifyUserExecutor) => [notify, flaky], inject: [NotifyUserExecutor] }),
   });
   const hq = await branch(stack, 'HQ');
@@ -220,6 +220,32 @@ describe('automations', () => {
     expect(Math.abs(run!.scheduledAt.getTime() - run!.createdAt.getTime() - 1000)).toBeLessThan(50); // app and database clocks
     const done = await runDone(run!.id);
     expect(done!.startedAt!.getTime()).toBeGreaterThanOrEqual(run!.scheduledAt.getTime() - 50);
+  });
+
+  it('leaves a waiting run whose job Redis holds alone, and queues it again, delay kept, once Redis has lost the job', async () => {
+    const tomorrow = await create(stack, '/crm/automations', {
+      name: 'Call back tomorrow',
+      trigger: 'lead.created',
+      conditions: [{ field: 'campaign.name', op: 'equals', value: 'tomorrow' }],
+      actions: [{ key: 'tomorrow', type: 'notify.user', params: { to: 'assignee', title: 'Call back' }, delaySeconds: 86_400 }],
+    });
+    const lead = await newLead({ campaign_name: 'tomorrow' });
+    const run = await runOf(lead!.id, tomorrow.id);
+    const queue = new Bull('action:notify.user', { redis: stack.env.REDIS_URL!, prefix: stack.env.QUEUE_PREFIX! });
+    try {
+      const job = await waitFor(() => queue.getJob(actionRunJobId(run!.id, 1)), Boolean, { what: 'the delayed job' });
+      // Well past LOST_JOB_AFTER_SECONDS (1 here), the sweep running every 150 ms: its job is there, so nothing moves.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await stack.prisma.actionRun.findUnique({ where: { id: run!.id } })).toMatchObject({ status: 'pending', dispatch: 1 });
+      await job!.remove(); // what Redis restarting without its data does to it
+      const requeued = await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: run!.id } }), (r) => r?.dispatch === 2, { what: 'the run queued again' });
+      expect(requeued).toMatchObject({ status: 'pending', attempts: 0 });
+      const again = await waitFor(() => queue.getJob(actionRunJobId(run!.id, 2)), Boolean, { what: 'its new job' });
+      expect(await again!.isDelayed()).toBe(true);
+      expect(Math.abs(again!.timestamp + again!.opts.delay! - run!.scheduledAt.getTime())).toBeLessThan(1_000);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('stops a notification to an employee who does not exist, saying so', async () => {

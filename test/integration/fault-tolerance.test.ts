@@ -1,21 +1,30 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { fakeSnapchatLead } from '@leadflow/simulators';
+import Bull from 'bull';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { branch, create, employee, rule, team } from '../support/organisation.js';
+import { total } from '../support/prometheus-text.js';
+import { RedisServer } from '../support/redis-server.js';
 import { call, startStack, type Stack, type StackOptions } from '../support/stack.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 
 // What the service survives, each with real Postgres, Redis, Bull and the connector simulators:
-// the queue going away mid-load, Postgres restarting, a worker killed mid-job, a flapping Odoo.
+// the queue going away mid-load or losing every job, Postgres restarting or down for longer than
+// the jobs retry, a worker killed mid-job, a flapping Odoo.
 let stack: Stack | undefined;
 let proxy: TcpProxy | undefined;
+let redis: RedisServer | undefined;
+let held: Bull.Queue[] = [];
 afterEach(async () => {
   proxy?.restore();
+  await Promise.all(held.map((queue) => queue.close()));
   await stack?.stop();
   await proxy?.stop();
-  stack = proxy = undefined;
+  await redis?.kill();
+  stack = proxy = redis = undefined;
+  held = [];
 });
 afterAll(async () => {
   await stack?.stop();
@@ -78,7 +87,26 @@ async function expectEachLeadHandledOnce(s: Stack, count: number) {
   expect(recipients).toEqual(leads.map((l) => l.phone!.replace('+', '')).sort());
 }
 
-describe('Redis killed mid-load and back', () => {
+/**
+ * The stack's queues as the test sees them (same Redis, same prefix), paused for every worker:
+ * their jobs stay in Redis, so the test knows what an outage finds there.
+ */
+async function holdQueues(s: Stack, names: string[]): Promise<Bull.Queue[]> {
+  const queues = names.map((name) => new Bull(name, { redis: s.env.REDIS_URL!, prefix: s.env.QUEUE_PREFIX! }));
+  held.push(...queues);
+  await Promise.all(queues.map((queue) => queue.pause()));
+  return queues;
+}
+
+const jobsIn = (queue: Bull.Queue, state: 'paused' | 'failed') => queue.getJobCounts().then((counts) => (counts as unknown as Record<string, number>)[state] ?? 0);
+
+/** How many of each kind the workers queued again because Redis had lost their job. */
+async function requeued(s: Stack): Promise<Record<string, number>> {
+  const text = await (await fetch(`${s.apiUrl}/metrics`)).text();
+  return Object.fromEntries(['action_run', 'inbound_event', 'sync_job'].map((kind) => [kind, total(text, 'leadflow_jobs_requeued_total', { kind })]));
+}
+
+describe('Redis unreachable mid-load and back', () => {
   it('turns every accepted webhook into exactly one lead and one run of each action', async () => {
     const target = new URL(TEST_REDIS_URL);
     proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
@@ -94,6 +122,34 @@ describe('Redis killed mid-load and back', () => {
     await sending;
     expect(answers.filter((a) => a !== 200)).toEqual([]); // Redis is not needed to accept a webhook
     await expectEachLeadHandledOnce(s, 24);
+  }, 90_000);
+});
+
+describe('Redis killed mid-load and restarted empty', () => {
+  it('queues again the work whose jobs Redis lost: every accepted webhook is one lead and one run of each action, a requested sync runs', async () => {
+    redis = await RedisServer.start(); // kills and restarts a Redis of its own, without persistence
+    stack = await stackWithFanOut({ env: { REDIS_URL: redis.url, LOST_JOB_AFTER_SECONDS: '2' } });
+    const s = stack;
+    const answers: number[] = [];
+    // Jobs certain to be in Redis when it dies: WhatsApp sends and syncs held from the start, then new leads' intake.
+    const [whatsapp, sync] = await holdQueues(s, ['action:whatsapp.send_template', 'sync']);
+    await sendLeads(s, 6, answers);
+    const meta = await call(s, 'POST', '/crm/sync-meta', { headers: s.auth });
+    expect(meta.status).toBe(202);
+    const [ingestion] = await holdQueues(s, ['ingestion']);
+    const sending = sendLeads(s, 12, answers);
+    await waitFor(async () => [await jobsIn(whatsapp!, 'paused'), await jobsIn(sync!, 'paused'), await jobsIn(ingestion!, 'paused')], ([w, y, i]) => w === 6 && y === 1 && i! >= 2, { what: 'jobs waiting in Redis' });
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await redis.restart();
+    await sending;
+    expect(answers.filter((a) => a !== 200)).toEqual([]);
+    await expectEachLeadHandledOnce(s, 18);
+    expect(await s.prisma.actionRun.count({ where: { actionKey: 'whatsapp', dispatch: { gt: 1 } } })).toBeGreaterThanOrEqual(6);
+    const job = await waitFor(async () => (await call(s, 'GET', `/crm/sync-jobs/${meta.body.id}`, { headers: s.auth })).body, (j) => j.status === 'succeeded', { what: 'the lost sync run' });
+    expect(job.status).toBe('succeeded');
+    const counts = await waitFor(() => requeued(s), (c) => c.inbound_event! >= 2 && c.sync_job === 1 && c.action_run! >= 6, { timeoutMs: 15_000, what: 'the requeues counted' });
+    expect(counts.sync_job).toBe(1);
   }, 90_000);
 });
 
@@ -118,6 +174,31 @@ describe('Postgres restarted during load', () => {
     expect(answers.filter((a) => a !== 200 && a !== 503)).toEqual([]); // never a 500, never a lost connection
     await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 200, { what: 'readiness back' });
     await expectEachLeadHandledOnce(s, 20);
+  }, 90_000);
+});
+
+describe('Postgres down for longer than the jobs retry', () => {
+  it('queues again the leads and runs whose jobs spent every attempt during the outage, once it is back', async () => {
+    const server = new URL(TEST_POSTGRES_URL);
+    proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    const port = await proxy.start();
+    const through = (url: string) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
+    stack = await stackWithFanOut({ databaseUrlFor: through, env: { LOST_JOB_AFTER_SECONDS: '2' } });
+    const s = stack;
+    const answers: number[] = [];
+    const [whatsapp] = await holdQueues(s, ['action:whatsapp.send_template']);
+    await sendLeads(s, 5, answers);
+    await waitFor(() => jobsIn(whatsapp!, 'paused'), (n) => n === 5, { what: 'five WhatsApp jobs waiting' });
+    const [ingestion] = await holdQueues(s, ['ingestion']);
+    await sendLeads(s, 4, answers);
+    await waitFor(() => jobsIn(ingestion!, 'paused'), (n) => n === 4, { what: 'four intake jobs waiting' });
+    proxy.cut();
+    await Promise.all([whatsapp!.resume(), ingestion!.resume()]);
+    // Every attempt fails while Postgres is away; the last one cannot even mark its row.
+    await waitFor(async () => [await jobsIn(whatsapp!, 'failed'), await jobsIn(ingestion!, 'failed')], ([w, i]) => w === 5 && i === 4, { timeoutMs: 30_000, what: 'the jobs out of attempts' });
+    proxy.restore();
+    await expectEachLeadHandledOnce(s, 9);
+    expect(answers.filter((a) => a !== 200)).toEqual([]);
   }, 90_000);
 });
 

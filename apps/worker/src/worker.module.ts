@@ -7,6 +7,7 @@ import { AnalyticsWorkerModule } from './analytics/analytics-worker.module.js';
 import { AutomationsWorkerModule } from './automations/automations-worker.module.js';
 import { IngestionWorkerModule } from './ingestion/ingestion-worker.module.js';
 import { RouteLeadProcessor } from './routing/route-lead.processor.js';
+import { LostJobSweep } from './scheduler/lost-job-sweep.service.js';
 import { RetentionSweep } from './scheduler/retention-sweep.service.js';
 import { SchedulerService } from './scheduler/scheduler.service.js';
 import { SyncWorkerModule } from './sync/sync-worker.module.js';
@@ -17,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [RuntimeModule.forRoot(loaded, 'worker'), ApplicationModule, DiscoveryModule, IngestionWorkerModule, AutomationsWorkerModule, AnalyticsWorkerModule, SyncWorkerModule],
-      providers: [JobHandlerRegistry, RouteLeadProcessor, SchedulerService, RetentionSweep],
+      providers: [JobHandlerRegistry, RouteLeadProcessor, SchedulerService, RetentionSweep, LostJobSweep],
     };
   }
 }

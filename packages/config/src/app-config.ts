@@ -33,6 +33,8 @@ export interface AppConfig {
     schedulerIntervalMs: number;
     /** Hours published outbox rows and stream events are kept (the retention sweep deletes older ones). */
     retentionHours: { outbox: number; streamEvents: number };
+    /** Waiting work whose job Redis lost is queued again after this long (the lost-job sweep). */
+    lostJobAfterSeconds: number;
     /** Per action type: parallel runs per worker and calls per second, over the built-in limits. */
     actionLimits: Record<string, { concurrency?: number; ratePerSecond?: number }>;
   };
@@ -120,6 +122,7 @@ const schema = z.object({
   JOB_LOCK_MS: integer(1_000, 600_000),
   WORKER_CONCURRENCY: integer(1, 1000),
   OUTBOX_POLL_MS: integer(10, 60_000),
+  LOST_JOB_AFTER_SECONDS: integer(1, 86_400),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365),
   SSE_HEARTBEAT_SECONDS: integer(1, 3_600),
   LEADS_SEARCH_BUDGET_MS: integer(1, 60_000),
@@ -272,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
         outboxPollMs: v.OUTBOX_POLL_MS,
         schedulerIntervalMs: v.SCHEDULER_INTERVAL_MS,
         retentionHours: { outbox: v.OUTBOX_RETENTION_HOURS, streamEvents: v.STREAM_EVENT_RETENTION_HOURS },
+        lostJobAfterSeconds: v.LOST_JOB_AFTER_SECONDS,
       },
       simulator: { host: v.PLATFORM_SIMULATOR_HOST, port: v.PLATFORM_SIMULATOR_PORT, apiUrl: v.SIMULATOR_API_URL ?? `http://127.0.0.1:${v.PORT}` },
       odoo: v.ODOO_URL

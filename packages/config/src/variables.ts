@@ -98,6 +98,7 @@ export const VARIABLES = {
   SSE_HEARTBEAT_SECONDS: { description: 'Live-update streams (GET /crm/events) send a keep-alive this often, and re-check each stream\'s token or key then: an expired token, a revoked key or a deactivated user ends the stream.', default: '15' },
   OUTBOX_RETENTION_HOURS: { description: 'Published outbox rows (jobs already handed to the queue) are deleted after this many hours; unpublished ones are never deleted.', default: '72' },
   STREAM_EVENT_RETENTION_HOURS: { description: 'Live-update events (GET /crm/events) are kept this many hours for streams resuming with Last-Event-ID, then deleted.', default: '24' },
+  LOST_JOB_AFTER_SECONDS: { description: 'Work still waiting in Postgres (an action run, a received lead, a requested sync) whose queue job Redis no longer has — Redis restarted without its data, failed over, evicted it, or the job spent its retries while Postgres was down — is queued again once it has waited this long.', default: '60' },
   OUTBOX_POLL_MS: { description: "How often the workers' outbox relay looks for unpublished jobs (Postgres also wakes it on each write).", default: '1000' },
   PLATFORM_SIMULATOR_PORT: { description: 'Port of the local platform simulator that `pnpm start` runs in demo mode.', default: DEMO_SIMULATOR_PORT },
   PLATFORM_SIMULATOR_HOST: { description: 'Interface the platform simulator listens on (0.0.0.0 inside containers).', default: '127.0.0.1' },

@@ -82,6 +82,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly jobsRequeued = new Counter({
+    name: 'leadflow_jobs_requeued_total',
+    help: 'Waiting work queued again because Redis no longer had its job (Redis restarted without its data, failed over or evicted it; retries spent while Postgres was down), by kind (action_run, inbound_event, sync_job)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(
     readonly app: 'api' | 'worker',
     readonly instance = `${app}@${hostname()}:${process.pid}`,

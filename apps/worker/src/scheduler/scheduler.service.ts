@@ -3,6 +3,7 @@ import { ActionRunner, LeadRouter, ReportRollups, SlaMonitor, SyncJobs } from '@
 import type { AppConfig } from '@leadflow/config';
 import { APP_CONFIG } from '@leadflow/runtime';
 import { Ga4Forwarder } from '../analytics/ga4-forwarder.service.js';
+import { LostJobSweep } from './lost-job-sweep.service.js';
 import { RetentionSweep } from './retention-sweep.service.js';
 
 /** A lead is routed milliseconds after it is stored; one unrouted this long has lost its worker. */
@@ -12,8 +13,8 @@ const STRAY_AFTER_SECONDS = 10;
  * Time-driven work, read from Postgres on every tick so any number of workers can run it
  * (each lead or run is taken with SKIP LOCKED): leads a dead worker left unrouted are routed,
  * waiting leads meet people starting their shift, SLA deadlines pass, runs abandoned by a dead
- * worker are queued again, report rollups catch up, lifecycle events go to GA4, plumbing rows past
- * their retention are deleted.
+ * worker and work whose job Redis lost are queued again, report rollups catch up, lifecycle events
+ * go to GA4, plumbing rows past their retention are deleted.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +30,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly ga4: Ga4Forwarder,
     private readonly syncs: SyncJobs,
     private readonly retention: RetentionSweep,
+    private readonly lostJobs: LostJobSweep,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,6 +53,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       ['queued leads', () => this.assignQueued()],
       ['SLA deadlines', async () => this.each('SLA step of lead', await this.sla.dueLeadIds(100), (id) => this.sla.step(id))],
       ['abandoned action runs', () => this.runs.requeueAbandoned()],
+      ['lost jobs', () => this.lostJobs.sweep()],
       ['report rollups', () => this.rollups.fold()],
       ['GA4 forwarding', async () => (await this.ga4.enqueue()) + (await this.ga4.send())],
       ['scheduled syncs', () => this.scheduleSyncs()],

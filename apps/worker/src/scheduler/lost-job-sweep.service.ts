@@ -1,0 +1,168 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { actionRunJobId, queueRuns } from '@leadflow/application';
+import type { AppConfig } from '@leadflow/config';
+import { SqlPool } from '@leadflow/db';
+import { actionQueueName, normalizeLeadJobId, outboxMessage, writeOutbox, type QueueName } from '@leadflow/queue';
+import { APP_CONFIG, Metrics, QUEUE_MAP } from '@leadflow/runtime';
+import type { ActionType } from '@leadflow/contracts';
+import type { Queue } from 'bull';
+
+/** Rows looked at per kind and pass: one Postgres read and one Redis round trip each. */
+const PAGE = 500;
+/** The relay publishes within milliseconds; an unpublished row older than this means it is behind (Redis was away). */
+const RELAY_CAUGHT_UP_SECONDS = 5;
+
+type Kind = 'action_run' | 'inbound_event' | 'sync_job';
+/** A piece of waiting work and the job that should be waking a worker for it. */
+interface Waiting {
+  queue: QueueName;
+  jobId: string;
+}
+type JobState = 'alive' | 'missing' | 'finished';
+
+/**
+ * Postgres holds the work, Redis only the jobs that wake workers for it, and a job can go missing:
+ * Redis restarted without its data, failed over to a replica that had not caught up or evicted the
+ * key, someone cleaned a queue, or the job spent all its retries while Postgres was down, so its
+ * row could not even be marked failed. Work still waiting in Postgres after LOST_JOB_AFTER_SECONDS
+ * whose job Redis no longer has, or has already finished, is queued again: an action run as a new
+ * dispatch (a job of the old one, should it turn up, finds nothing to do), a received lead and a
+ * requested sync under their own job id (their claims make a second job harmless).
+ */
+@Injectable()
+export class LostJobSweep {
+  private readonly logger = new Logger(LostJobSweep.name);
+  /** Where each kind's walk through its waiting rows stopped: a backlog is looked at a page per pass. */
+  private readonly after = new Map<Kind, { at: Date; id: string }>();
+
+  constructor(
+    private readonly sql: SqlPool,
+    @Inject(QUEUE_MAP) private readonly queues: Map<QueueName, Queue>,
+    private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** One pass; how many of each kind were queued again. Nothing while the relay is still catching up. */
+  async sweep(): Promise<Record<Kind, number>> {
+    const requeued = { action_run: 0, inbound_event: 0, sync_job: 0 };
+    if (await this.relayBehind()) return requeued;
+    requeued.action_run = await this.actionRuns();
+    requeued.inbound_event = await this.inboundEvents();
+    requeued.sync_job = await this.syncJobs();
+    for (const [kind, count] of Object.entries(requeued)) {
+      if (count === 0) continue;
+      this.metrics.jobsRequeued.inc({ kind }, count);
+      this.logger.warn(`lost jobs: ${count} ${kind.replace('_', ' ')}(s) queued again — Redis no longer had their job`);
+    }
+    return requeued;
+  }
+
+  /** Jobs still in the outbox are not lost, only late: wait for the relay before judging. */
+  private async relayBehind(): Promise<boolean> {
+    const rows = await this.sql.query(
+      `SELECT 1 FROM outbox_message WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT 1`,
+      [RELAY_CAUGHT_UP_SECONDS],
+    );
+    return rows.length > 0;
+  }
+
+  /** Pending or failed runs without a live job: a new dispatch each, keeping a delay not yet passed. */
+  private async actionRuns(): Promise<number> {
+    const waiting = await this.page<{ id: string; action_type: string; dispatch: number }>(
+      'action_run',
+      `SELECT id, action_type, dispatch, updated_at AS at FROM action_run
+       WHERE status IN ('pending', 'failed') AND updated_at < now() - make_interval(secs => $1) AND (updated_at, id) > ($2, $3)
+       ORDER BY updated_at, id LIMIT ${PAGE}`,
+    );
+    const lost = await this.withoutLiveJob(waiting, (run) => ({ queue: actionQueueName(run.action_type as ActionType), jobId: actionRunJobId(run.id, run.dispatch) }));
+    if (lost.length === 0) return 0;
+    return this.sql.transaction(async (tx) => {
+      // Only if the run is still waiting under that dispatch: another worker's sweep, or the run's
+      // own job turning up, may have moved it meanwhile.
+      const requeued = await tx.query<{ id: string; action_type: string; dispatch: number; scheduled_at: Date }>(
+        `UPDATE action_run r SET dispatch = r.dispatch + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS j(id, dispatch)
+         WHERE r.id = j.id AND r.dispatch = j.dispatch AND r.status IN ('pending', 'failed')
+         RETURNING r.id, r.action_type, r.dispatch, r.scheduled_at`,
+        [lost.map((run) => run.id), lost.map((run) => run.dispatch)],
+      );
+      const now = Date.now();
+      await queueRuns(
+        tx,
+        requeued.map((run) => ({ id: run.id, actionType: run.action_type, dispatch: run.dispatch, scheduledAt: run.scheduled_at.getTime() > now ? run.scheduled_at : undefined })),
+      );
+      return requeued.length;
+    });
+  }
+
+  /** Stored deliveries not yet made into a lead (nor dead-lettered) whose normalize job is gone. */
+  private async inboundEvents(): Promise<number> {
+    const waiting = await this.page<{ id: string; replay_count: number }>(
+      'inbound_event',
+      // In the order of the (status, received_at) index; updated_at also waits out a replay's fresh job.
+      `SELECT id, replay_count, received_at AS at FROM inbound_event
+       WHERE status = 'received' AND updated_at < now() - make_interval(secs => $1) AND (received_at, id) > ($2, $3)
+       ORDER BY received_at, id LIMIT ${PAGE}`,
+    );
+    return this.queueAgain(waiting, (event) => outboxMessage('normalize-lead', { inboundEventId: event.id }, normalizeLeadJobId(event.id, event.replay_count)));
+  }
+
+  /** Requested syncs no worker has taken; one left queued would block its kind's schedule for good. */
+  private async syncJobs(): Promise<number> {
+    const waiting = await this.page<{ id: string }>(
+      'sync_job',
+      `SELECT id, created_at AS at FROM sync_job
+       WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1) AND (created_at, id) > ($2, $3)
+       ORDER BY created_at, id LIMIT ${PAGE}`,
+    );
+    return this.queueAgain(waiting, (sync) => outboxMessage('run-sync', { syncJobId: sync.id }, `run-sync:${sync.id}`));
+  }
+
+  /** The next page of a kind's waiting rows (old enough to have lost their job); back to the start after the last. */
+  private async page<T extends { id: string }>(kind: Kind, text: string): Promise<T[]> {
+    const from = this.after.get(kind) ?? { at: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
+    const rows = await this.sql.query<T & { at: Date }>(text, [this.config.queue.lostJobAfterSeconds, from.at, from.id]);
+    const last = rows.at(-1);
+    if (rows.length < PAGE || !last) this.after.delete(kind);
+    else this.after.set(kind, { at: last.at, id: last.id });
+    return rows;
+  }
+
+  /**
+   * Work queued again under the same job id: a finished job of that id is removed first, or Bull
+   * would take the new one for a duplicate and drop it.
+   */
+  private async queueAgain<T>(waiting: T[], message: (row: T) => ReturnType<typeof outboxMessage>): Promise<number> {
+    const lost = await this.withoutLiveJob(waiting.map(message), (m) => m);
+    for (const { queue, jobId } of lost) await (await this.queue(queue).getJob(jobId))?.remove();
+    await writeOutbox(this.sql, lost);
+    return lost.length;
+  }
+
+  /** The rows whose job Redis does not have waiting, delayed or running. */
+  private async withoutLiveJob<T>(rows: T[], jobOf: (row: T) => Waiting): Promise<T[]> {
+    const states = await this.jobStates(rows.map(jobOf));
+    return rows.filter((_, i) => states[i] !== 'alive');
+  }
+
+  /** A job's hash has its creation `timestamp` until it is removed, and `finishedOn` once completed or failed for good. */
+  private async jobStates(jobs: Waiting[]): Promise<JobState[]> {
+    if (jobs.length === 0) return [];
+    const first = this.queues.values().next().value as Queue;
+    const pipeline = first.client.pipeline();
+    for (const { queue, jobId } of jobs) pipeline.hmget(this.queue(queue).toKey(jobId), 'timestamp', 'finishedOn');
+    const answers = (await pipeline.exec()) ?? [];
+    return answers.map(([error, fields]) => {
+      if (error) throw error;
+      const [created, finished] = fields as (string | null)[];
+      return created === null ? 'missing' : finished === null ? 'alive' : 'finished';
+    });
+  }
+
+  private queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue ${name}`);
+    return queue;
+  }
+}
+
