@@ -15,7 +15,7 @@ const ids: Record<string, string> = {};
 const statusWebhook = () => ({ url: `${stack.apiUrl}/webhooks/whatsapp`, appSecret: TEST_CONNECTORS.WHATSAPP_APP_SECRET });
 
 beforeAll(async () => {
-  stack = await startStack({ env: { SCHEDULER_INTERVAL_MS: '150' } });
+  stack = await startStack({ env: { SCHEDULER_INTERVAL_MS: '150', LOST_JOB_AFTER_SECONDS: '1' } });
   const riyadh = await branch(stack, 'Riyadh HQ');
   const villas = await team(stack, riyadh.id, 'Villas', { products: ['Villa'], odooTeamId: 2, slaMinutes: 15 });
   ids.sara = (await employee(stack, villas.id, 'Sara Al-Harbi', { odooUserId: 5 })).id;
@@ -237,6 +237,12 @@ describe('connector failures', () => {
     await stack.simulator.postStatuses(statusWebhook(), message, ['failed'], { code: 131047, title: 'Re-engagement message' });
     const failed = await stack.prisma.actionRun.findUnique({ where: { id: run.id } });
     expect(failed).toMatchObject({ status: 'failed', lastError: 'whatsapp 131047: Re-engagement message (Re-engagement message)' });
+    // A failure reported after the run was done is for a person: it has no job, and the lost-job
+    // sweep (past LOST_JOB_AFTER_SECONDS, 1 s here) does not send it again.
+    const sent = stack.simulator.whatsappMessages.length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await stack.prisma.actionRun.findUnique({ where: { id: run.id } })).toMatchObject({ status: 'failed', dispatch: failed!.dispatch });
+    expect(stack.simulator.whatsappMessages).toHaveLength(sent);
     const timeline = (await call(stack, 'GET', `/crm/leads/${lead!.id}`, { headers: stack.auth })).body.timeline.filter((s: { type: string }) => s.type === 'message_status');
     expect(timeline.map((s: { payload: { status: string } }) => s.payload.status)).toEqual(['delivered', 'failed']);
 

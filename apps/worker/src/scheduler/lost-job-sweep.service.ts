@@ -66,12 +66,17 @@ export class LostJobSweep {
     return rows.length > 0;
   }
 
-  /** Pending or failed runs without a live job: a new dispatch each, keeping a delay not yet passed. */
+  /**
+   * Pending or failed runs without a live job: a new dispatch each, keeping a delay not yet passed.
+   * A run failed after it had finished (WhatsApp reporting the message undelivered) is no retry in
+   * waiting: it has no job on purpose and waits for a person.
+   */
   private async actionRuns(): Promise<number> {
     const waiting = await this.page<{ id: string; action_type: string; dispatch: number }>(
       'action_run',
       `SELECT id, action_type, dispatch, updated_at AS at FROM action_run
-       WHERE status IN ('pending', 'failed') AND updated_at < now() - make_interval(secs => $1) AND (updated_at, id) > ($2, $3)
+       WHERE status IN ('pending', 'failed') AND finished_at IS NULL
+         AND updated_at < now() - make_interval(secs => $1) AND (updated_at, id) > ($2, $3)
        ORDER BY updated_at, id LIMIT ${PAGE}`,
     );
     const lost = await this.withoutLiveJob(waiting, (run) => ({ queue: actionQueueName(run.action_type as ActionType), jobId: actionRunJobId(run.id, run.dispatch) }));
@@ -82,7 +87,7 @@ export class LostJobSweep {
       const requeued = await tx.query<{ id: string; action_type: string; dispatch: number; scheduled_at: Date }>(
         `UPDATE action_run r SET dispatch = r.dispatch + 1, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS j(id, dispatch)
-         WHERE r.id = j.id AND r.dispatch = j.dispatch AND r.status IN ('pending', 'failed')
+         WHERE r.id = j.id AND r.dispatch = j.dispatch AND r.status IN ('pending', 'failed') AND r.finished_at IS NULL
          RETURNING r.id, r.action_type, r.dispatch, r.scheduled_at`,
         [lost.map((run) => run.id), lost.map((run) => run.dispatch)],
       );
