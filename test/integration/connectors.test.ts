@@ -121,6 +121,9 @@ describe('the whole fan-out for one lead', () => {
     await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'qualified' } });
     await waitFor(async () => stack.odoo.records('crm.lead')[0]!.stage_id, (stage) => stage === 2, { what: 'the Qualified stage in Odoo' });
     await waitFor(async () => stack.simulator.sheetRows(TEST_CONNECTORS.SHEETS_SPREADSHEET_ID, 'Leads')[0]![10], (status) => status === 'qualified', { what: 'the sheet row update' });
+    // Each mirror job records itself done: the lost-job sweep publishes only one whose job vanished.
+    const mirrors = () => stack.prisma.outboxMessage.findMany({ where: { jobName: 'sync-status', jobId: { startsWith: `sync-status:${lead!.id}:` } } });
+    await waitFor(mirrors, (rows) => rows.length === 2 && rows.every((r) => r.finishedAt !== null && r.attempts === 1), { what: 'both status mirrors recorded done' });
   });
 });
 

@@ -103,7 +103,7 @@ const jobsIn = (queue: Bull.Queue, state: 'paused' | 'failed') => queue.getJobCo
 /** How many of each kind the workers queued again because Redis had lost their job. */
 async function requeued(s: Stack): Promise<Record<string, number>> {
   const text = await (await fetch(`${s.apiUrl}/metrics`)).text();
-  return Object.fromEntries(['action_run', 'inbound_event', 'sync_job'].map((kind) => [kind, total(text, 'leadflow_jobs_requeued_total', { kind })]));
+  return Object.fromEntries(['action_run', 'inbound_event', 'sync_job', 'status_mirror'].map((kind) => [kind, total(text, 'leadflow_jobs_requeued_total', { kind })]));
 }
 
 describe('Redis unreachable mid-load and back', () => {
@@ -126,19 +126,26 @@ describe('Redis unreachable mid-load and back', () => {
 });
 
 describe('Redis killed mid-load and restarted empty', () => {
-  it('queues again the work whose jobs Redis lost: every accepted webhook is one lead and one run of each action, a requested sync runs', async () => {
+  it('queues again the work whose jobs Redis lost: every accepted webhook is one lead and one run of each action; a requested sync and a status change reach their end', async () => {
     redis = await RedisServer.start(); // kills and restarts a Redis of its own, without persistence
     stack = await stackWithFanOut({ env: { REDIS_URL: redis.url, LOST_JOB_AFTER_SECONDS: '2' } });
     const s = stack;
     const answers: number[] = [];
-    // Jobs certain to be in Redis when it dies: WhatsApp sends and syncs held from the start, then new leads' intake.
-    const [whatsapp, sync] = await holdQueues(s, ['action:whatsapp.send_template', 'sync']);
+    // Jobs certain to be in Redis when it dies: WhatsApp sends, syncs and status mirrors held from
+    // the start, then new leads' intake.
+    const [whatsapp, sync, mirror] = await holdQueues(s, ['action:whatsapp.send_template', 'sync', 'connectors']);
     await sendLeads(s, 6, answers);
     const meta = await call(s, 'POST', '/crm/sync-meta', { headers: s.auth });
     expect(meta.status).toBe(202);
+    const [first] = await waitFor(() => s.prisma.lead.findMany({ where: { odooLeadId: { not: null } } }), (leads) => leads.length >= 1, { what: 'a lead in Odoo' });
+    for (const status of ['contacted', 'qualified']) expect((await call(s, 'PATCH', `/crm/leads/${first!.id}/status`, { headers: s.auth, body: { status } })).status).toBe(200);
     const [ingestion] = await holdQueues(s, ['ingestion']);
     const sending = sendLeads(s, 12, answers);
-    await waitFor(async () => [await jobsIn(whatsapp!, 'paused'), await jobsIn(sync!, 'paused'), await jobsIn(ingestion!, 'paused')], ([w, y, i]) => w === 6 && y === 1 && i! >= 2, { what: 'jobs waiting in Redis' });
+    await waitFor(
+      async () => [await jobsIn(whatsapp!, 'paused'), await jobsIn(sync!, 'paused'), await jobsIn(mirror!, 'paused'), await jobsIn(ingestion!, 'paused')],
+      ([w, y, m, i]) => w === 6 && y === 1 && m === 2 && i! >= 2,
+      { what: 'jobs waiting in Redis' },
+    );
     await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await redis.restart();
@@ -148,8 +155,10 @@ describe('Redis killed mid-load and restarted empty', () => {
     expect(await s.prisma.actionRun.count({ where: { actionKey: 'whatsapp', dispatch: { gt: 1 } } })).toBeGreaterThanOrEqual(6);
     const job = await waitFor(async () => (await call(s, 'GET', `/crm/sync-jobs/${meta.body.id}`, { headers: s.auth })).body, (j) => j.status === 'succeeded', { what: 'the lost sync run' });
     expect(job.status).toBe('succeeded');
-    const counts = await waitFor(() => requeued(s), (c) => c.inbound_event! >= 2 && c.sync_job === 1 && c.action_run! >= 6, { timeoutMs: 15_000, what: 'the requeues counted' });
-    expect(counts.sync_job).toBe(1);
+    const stage = () => s.odoo.records('crm.lead').find((r) => r.id === first!.odooLeadId)?.stage_id;
+    await waitFor(async () => stage(), (id) => id === 2, { what: 'the Qualified stage in Odoo' });
+    const counts = await waitFor(() => requeued(s), (c) => c.inbound_event! >= 2 && c.sync_job === 1 && c.status_mirror === 2 && c.action_run! >= 6, { timeoutMs: 15_000, what: 'the requeues counted' });
+    expect(counts).toMatchObject({ sync_job: 1, status_mirror: 2 });
   }, 90_000);
 });
 

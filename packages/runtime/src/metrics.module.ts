@@ -84,7 +84,7 @@ export class Metrics {
 
   readonly jobsRequeued = new Counter({
     name: 'leadflow_jobs_requeued_total',
-    help: 'Waiting work queued again because Redis no longer had its job (Redis restarted without its data, failed over or evicted it; retries spent while Postgres was down), by kind (action_run, inbound_event, sync_job)',
+    help: 'Waiting work queued again because Redis no longer had its job (Redis restarted without its data, failed over or evicted it; retries spent while Postgres was down), by kind (action_run, inbound_event, sync_job, status_mirror)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

@@ -66,8 +66,30 @@ export class StatusSyncProcessor {
     private readonly metrics: Metrics,
   ) {}
 
+  /**
+   * Mirrors the lead's current status (so a repeat writes the same thing), then records the job
+   * done in its outbox row; its last attempt failing records it too. A row left open after its job is
+   * gone was lost with Redis: the lost-job sweep publishes it again.
+   */
   @OnJob('sync-status')
   async run(job: Job<JobPayloads['sync-status']>): Promise<string> {
+    try {
+      const done = await this.mirror(job);
+      await this.finished(job);
+      return done;
+    } catch (error) {
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await this.finished(job).catch((markError: Error) => this.logger.warn(`sync-status ${job.data.leadId}: could not record giving up (${markError.message}); the lost-job sweep will run it again`));
+      }
+      throw error;
+    }
+  }
+
+  private async finished(job: Job): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE outbox_message SET finished_at = now() WHERE job_name = 'sync-status' AND finished_at IS NULL AND job_id = ${String(job.id)}`;
+  }
+
+  private async mirror(job: Job<JobPayloads['sync-status']>): Promise<string> {
     const lead = await this.prisma.lead.findUnique({ where: { id: job.data.leadId }, include: LEAD_FOR_ACTION });
     if (!lead) return 'lead gone';
     const done: string[] = [];

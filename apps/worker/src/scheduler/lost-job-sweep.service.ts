@@ -12,7 +12,7 @@ const PAGE = 500;
 /** The relay publishes within milliseconds; an unpublished row older than this means it is behind (Redis was away). */
 const RELAY_CAUGHT_UP_SECONDS = 5;
 
-type Kind = 'action_run' | 'inbound_event' | 'sync_job';
+type Kind = 'action_run' | 'inbound_event' | 'sync_job' | 'status_mirror';
 /** A piece of waiting work and the job that should be waking a worker for it. */
 interface Waiting {
   queue: QueueName;
@@ -27,7 +27,8 @@ type JobState = 'alive' | 'missing' | 'finished';
  * row could not even be marked failed. Work still waiting in Postgres after LOST_JOB_AFTER_SECONDS
  * whose job Redis no longer has, or has already finished, is queued again: an action run as a new
  * dispatch (a job of the old one, should it turn up, finds nothing to do), a received lead and a
- * requested sync under their own job id (their claims make a second job harmless).
+ * requested sync under their own job id (their claims make a second job harmless), a status
+ * mirror by publishing its outbox row again (it writes the lead's current status).
  */
 @Injectable()
 export class LostJobSweep {
@@ -44,11 +45,12 @@ export class LostJobSweep {
 
   /** One pass; how many of each kind were queued again. Nothing while the relay is still catching up. */
   async sweep(): Promise<Record<Kind, number>> {
-    const requeued = { action_run: 0, inbound_event: 0, sync_job: 0 };
+    const requeued = { action_run: 0, inbound_event: 0, sync_job: 0, status_mirror: 0 };
     if (await this.relayBehind()) return requeued;
     requeued.action_run = await this.actionRuns();
     requeued.inbound_event = await this.inboundEvents();
     requeued.sync_job = await this.syncJobs();
+    requeued.status_mirror = await this.statusMirrors();
     for (const [kind, count] of Object.entries(requeued)) {
       if (count === 0) continue;
       this.metrics.jobsRequeued.inc({ kind }, count);
@@ -123,9 +125,28 @@ export class LostJobSweep {
     return this.queueAgain(waiting, (sync) => outboxMessage('run-sync', { syncJobId: sync.id }, `run-sync:${sync.id}`));
   }
 
+  /**
+   * Status changes not yet mirrored to Odoo and the sheet: their outbox row stays open until the
+   * job records it done, so a row whose job is gone is published again, same row, same job id.
+   */
+  private async statusMirrors(): Promise<number> {
+    const open = await this.page<{ id: string; queue: string; job_id: string }>(
+      'status_mirror',
+      `SELECT id::text, queue, job_id, published_at AS at FROM outbox_message
+       WHERE job_name = 'sync-status' AND finished_at IS NULL
+         AND published_at < now() - make_interval(secs => $1) AND (published_at, id) > ($2, $3::bigint)
+       ORDER BY published_at, id LIMIT ${PAGE}`,
+    );
+    const lost = await this.withoutLiveJob(open, (row) => ({ queue: row.queue, jobId: row.job_id }));
+    for (const row of lost) await (await this.queue(row.queue).getJob(row.job_id))?.remove();
+    if (lost.length === 0) return 0;
+    const republished = await this.sql.query(`UPDATE outbox_message SET published_at = NULL WHERE id = ANY($1::bigint[]) AND finished_at IS NULL RETURNING id`, [lost.map((row) => row.id)]);
+    return republished.length;
+  }
+
   /** The next page of a kind's waiting rows (old enough to have lost their job); back to the start after the last. */
   private async page<T extends { id: string }>(kind: Kind, text: string): Promise<T[]> {
-    const from = this.after.get(kind) ?? { at: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
+    const from = this.after.get(kind) ?? { at: new Date(0), id: kind === 'status_mirror' ? '0' : '00000000-0000-0000-0000-000000000000' };
     const rows = await this.sql.query<T & { at: Date }>(text, [this.config.queue.lostJobAfterSeconds, from.at, from.id]);
     const last = rows.at(-1);
     if (rows.length < PAGE || !last) this.after.delete(kind);
