@@ -153,12 +153,10 @@ describe('Redis killed mid-load and restarted empty', () => {
     expect(answers.filter((a) => a !== 200)).toEqual([]);
     await expectEachLeadHandledOnce(s, 18);
     expect(await s.prisma.actionRun.count({ where: { actionKey: 'whatsapp', dispatch: { gt: 1 } } })).toBeGreaterThanOrEqual(6);
-    const job = await waitFor(async () => (await call(s, 'GET', `/crm/sync-jobs/${meta.body.id}`, { headers: s.auth })).body, (j) => j.status === 'succeeded', { what: 'the lost sync run' });
-    expect(job.status).toBe('succeeded');
+    await waitFor(async () => (await call(s, 'GET', `/crm/sync-jobs/${meta.body.id}`, { headers: s.auth })).body, (j) => j.status === 'succeeded', { what: 'the lost sync run' });
     const stage = () => s.odoo.records('crm.lead').find((r) => r.id === first!.odooLeadId)?.stage_id;
     await waitFor(async () => stage(), (id) => id === 2, { what: 'the Qualified stage in Odoo' });
-    const counts = await waitFor(() => requeued(s), (c) => c.inbound_event! >= 2 && c.sync_job === 1 && c.status_mirror === 2 && c.action_run! >= 6, { timeoutMs: 15_000, what: 'the requeues counted' });
-    expect(counts).toMatchObject({ sync_job: 1, status_mirror: 2 });
+    await waitFor(() => requeued(s), (c) => c.inbound_event! >= 2 && c.sync_job === 1 && c.status_mirror === 2 && c.action_run! >= 6, { timeoutMs: 15_000, what: 'the requeues counted' });
   }, 90_000);
 });
 

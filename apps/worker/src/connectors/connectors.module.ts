@@ -68,7 +68,7 @@ export class StatusSyncProcessor {
 
   /**
    * Mirrors the lead's current status (so a repeat writes the same thing), then records the job
-   * done in its outbox row; its last attempt failing records it too. A row left open after its job is
+   * done in its outbox row, as its last attempt failing does too. A row left open after its job is
    * gone was lost with Redis: the lost-job sweep publishes it again.
    */
   @OnJob('sync-status')
