@@ -130,7 +130,9 @@ describe('the whole fan-out for one lead', () => {
 describe('connector failures', () => {
   it("reads the Odoo id a concurrent sync committed while it waited for the lead's lock", async () => {
     const contact = await stack.prisma.contact.create({ data: { fullName: 'Lock test' } });
-    const lead = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `lock-${contact.id}`, contactId: contact.id, fullName: 'Lock test', answers: [], receivedAt: new Date() } });
+    // Placed already (`assigned`): an unrouted lead would be routed by the scheduler 10 s later and
+    // fan out to every connector in the middle of a later test.
+    const lead = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `lock-${contact.id}`, contactId: contact.id, fullName: 'Lock test', answers: [], receivedAt: new Date(), routingState: 'assigned' } });
     const holder = new pg.Client({ connectionString: stack.env.DATABASE_URL });
     const waiter = new pg.Client({ connectionString: stack.env.DATABASE_URL });
     await Promise.all([holder.connect(), waiter.connect()]);
@@ -188,7 +190,7 @@ describe('connector failures', () => {
     const sql = new SqlPool(stack.env.DATABASE_URL!, { poolSize: 2 });
     try {
       const contact = await stack.prisma.contact.create({ data: { fullName: 'Read early' } });
-      const stored = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `early-${contact.id}`, contactId: contact.id, fullName: 'Read early', answers: [], receivedAt: new Date() } });
+      const stored = await stack.prisma.lead.create({ data: { platform: 'meta', platformLeadId: `early-${contact.id}`, contactId: contact.id, fullName: 'Read early', answers: [], receivedAt: new Date(), routingState: 'assigned' } });
       const values = { ref: stored.id, name: 'Read early', type: 'lead' as const, answers: [], source: 'Facebook', medium: 'Paid Social', tags: [], priority: '1' as const };
       const { id } = await crm.syncLead(values);
       await stack.prisma.lead.update({ where: { id: stored.id }, data: { odooLeadId: id } });
