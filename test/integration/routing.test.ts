@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fakeSnapchatLead } from '@leadflow/simulators';
+import pg from 'pg';
 import { branch, employee, rule, team } from '../support/organisation.js';
 import { call, startStack, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
@@ -257,6 +258,32 @@ describe('SLA', () => {
     const after = await leadRow(payload.lead_id);
     expect(after!.nextSlaCheckAt).toBeNull();
     expect(res.body.timeline.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(['status_changed', 'contacted']));
+  });
+
+  it('changes the status even when Postgres breaks a deadlock by aborting it: the change runs again', async () => {
+    const payload = snap({ custom_field_1: 'Villa' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    // Another writer (the router giving this salesperson another lead) holds the owner's row and
+    // then wants the lead the status change holds: a lock cycle, which Postgres breaks by aborting
+    // the transaction that waited first — the status change.
+    const other = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("SET deadlock_timeout = '10s'"); // so the status change is the one that finds the cycle
+      await other.query('BEGIN');
+      await other.query('UPDATE employee SET open_leads = open_leads WHERE id = $1::uuid', [lead!.assigneeId]);
+      const change = call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } });
+      await waitFor(async () => (await other.query("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")).rows[0].n, (n) => n > 0, { what: 'the status change waiting' });
+      await other.query('UPDATE lead SET updated_at = updated_at WHERE id = $1::uuid', [lead!.id]);
+      await other.query('COMMIT');
+      const res = await change;
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('contacted');
+      expect((await timeline(lead!.id)).filter((s) => s.type === 'status_changed')).toHaveLength(1);
+    } finally {
+      await other.end();
+    }
   });
 
   it('refuses a status change the pipeline does not allow, naming the allowed ones', async () => {

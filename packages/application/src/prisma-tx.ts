@@ -1,4 +1,4 @@
-import { sqlOf, type Prisma, type PrismaClient, type SqlRunner } from '@leadflow/db';
+import { Prisma, sqlOf, type PrismaClient, type SqlRunner } from '@leadflow/db';
 
 /** A Prisma client or an interactive transaction: helpers that write take either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -9,4 +9,32 @@ export type AnyDb = Db | SqlRunner;
 
 export function runnerOf(db: AnyDb): SqlRunner {
   return 'query' in db ? db : sqlOf(db);
+}
+
+const CONFLICT_SQLSTATES = new Set(['40P01', '40001']);
+
+/**
+ * Postgres aborted the transaction to break a deadlock or a serialization conflict (Prisma's P2034,
+ * or a raw query's P2010 carrying the SQLSTATE): nothing of it was written, and it may run again.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === 'P2034' || (error.code === 'P2010' && CONFLICT_SQLSTATES.has(String((error.meta as { code?: unknown } | undefined)?.code)));
+}
+
+/**
+ * An interactive transaction run again, after a short random pause, when Postgres aborted it to
+ * break a deadlock: a person's write to a lead locks the lead and then its owner's row, while the
+ * router giving that owner another lead holds the owner's row first. Up to `attempts` runs; the
+ * last conflict is thrown (the API answers it 409).
+ */
+export async function transactionRetryingConflicts<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(work);
+    } catch (error) {
+      if (!isWriteConflict(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.round(20 * attempt * (0.5 + Math.random()))));
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ConflictError, InvalidRequestError, NotFoundError, RateLimitedError } from '@leadflow/application';
+import { ConflictError, InvalidRequestError, NotFoundError, RateLimitedError, isWriteConflict } from '@leadflow/application';
 import { Prisma } from '@leadflow/db';
 import type { FastifyReply } from 'fastify';
 
@@ -25,6 +25,7 @@ export class ApplicationErrorsFilter implements ExceptionFilter {
     if (error.code === 'P2002') return [HttpStatus.CONFLICT, 'Conflict'];
     if (error.code === 'P2025') return [HttpStatus.NOT_FOUND, 'Not Found'];
     if (error.code === 'P2003') return [HttpStatus.CONFLICT, 'Conflict'];
+    if (isWriteConflict(error)) return [HttpStatus.CONFLICT, 'Conflict'];
     throw error;
   }
 
@@ -33,6 +34,7 @@ export class ApplicationErrorsFilter implements ExceptionFilter {
     const target = (error.meta?.target as string[] | undefined)?.join(', ') ?? 'a unique field';
     if (error.code === 'P2002') return `another record already has this ${target}`;
     if (error.code === 'P2003') return 'this record is still referenced by others (or refers to one that does not exist)';
+    if (isWriteConflict(error)) return 'the record was being changed by another writer at the same moment; nothing was saved — try again';
     return 'no such record';
   }
 }

@@ -8,7 +8,7 @@ import { fireTrigger } from '../automations/trigger.js';
 import { Clock } from '../clock.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { assertVersion } from './lead-version.js';
-import type { Tx } from '../prisma-tx.js';
+import { transactionRetryingConflicts, type Tx } from '../prisma-tx.js';
 import { recordTimeline } from './timeline.js';
 
 /** What proved the person was reached (never the mere sending of an automated message). */
@@ -32,7 +32,8 @@ export class LeadStatusService {
   ) {}
 
   async changeStatus(leadId: string, to: LeadStatus, options: { actor: string; reason?: string; expectedVersion?: string }): Promise<LeadRow> {
-    const lead = await this.prisma.$transaction(async (tx) => {
+    // The router may hold the owner's row this change needs (see transactionRetryingConflicts).
+    const lead = await transactionRetryingConflicts(this.prisma, async (tx) => {
       const locked = await this.lock(tx, leadId);
       assertVersion(options.expectedVersion, locked.updated_at);
       const problem = statusChangeProblem(locked.status, to, options.reason);

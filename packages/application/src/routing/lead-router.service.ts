@@ -8,7 +8,7 @@ import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { assertVersion } from '../leads/lead-version.js';
 import { recordTimeline, timelineInsert, type TimelineEntry } from '../leads/timeline.js';
 import { ORGANISATION_STAMP, OrganisationReader, calendarOf, type Organisation } from '../organisation/organisation-reader.js';
-import type { Tx } from '../prisma-tx.js';
+import { transactionRetryingConflicts, type Tx } from '../prisma-tx.js';
 import { routableLeadOf, ruleSubjectOf } from './routable-lead.js';
 
 /**
@@ -99,7 +99,7 @@ export class LeadRouter {
   /** A person assigns (or reassigns) a lead by hand; eligibility rules do not bind them, activity does. */
   async assignManually(leadId: string, employeeId: string, actor: string, options: { reason?: string; expectedVersion?: string; branchId?: string } = {}): Promise<void> {
     const { reason } = options;
-    await this.prisma.$transaction(async (prismaTx) => {
+    await transactionRetryingConflicts(this.prisma, async (prismaTx) => {
       const tx = sqlOf(prismaTx);
       const lead = await lockLeadInPrisma(prismaTx, leadId);
       if (!lead) throw new NotFoundError(`lead ${leadId} does not exist`);
