@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { lockTeams } from '@leadflow/application';
 import { fakeSnapchatLead } from '@leadflow/simulators';
 import pg from 'pg';
 import { branch, employee, rule, team } from '../support/organisation.js';
@@ -283,6 +284,26 @@ describe('SLA', () => {
       expect((await timeline(lead!.id)).filter((s) => s.type === 'status_changed')).toHaveLength(1);
     } finally {
       await other.end();
+    }
+  });
+
+  it("changes a lead's status without waiting for a router that holds the lead's team", async () => {
+    const payload = snap({ custom_field_1: 'Villa' });
+    await stack.sender.snapchat(payload);
+    const lead = await routed(payload.lead_id);
+    // The lock a router takes on the team while it assigns (and then waits for a salesperson's row,
+    // which this status change holds): the change must not need the team's lock itself.
+    const router = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await router.connect();
+    try {
+      await router.query('BEGIN');
+      await lockTeams({ query: async <T,>(text: string, values?: unknown[]) => (await router.query(text, values)).rows as T[] }, [lead!.teamId!]);
+      const change = call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } });
+      const first = await Promise.race([change, new Promise((resolve) => setTimeout(() => resolve('still waiting for the team'), 5_000))]);
+      expect(first).toMatchObject({ status: 200, body: { status: 'contacted' } });
+    } finally {
+      await router.query('ROLLBACK');
+      await router.end();
     }
   });
 

@@ -40,6 +40,17 @@ export const ORGANISATION_STAMP = '(SELECT stamp::text FROM organisation_version
  * read under (`organisation_version`, moved by triggers on every write): one statement when nothing
  * changed, the whole read when anything did. The kept organisation is shared: callers never change it.
  */
+/**
+ * The routers' lock on teams. `NO KEY UPDATE`: it excludes other routers, but not the key-share
+ * locks a lead write takes on its team to check the foreign key — with `FOR UPDATE` a person
+ * changing a lead (which then waits for the team) and a router holding the team (which then waits
+ * for that lead's owner) locked each other, and Postgres aborted one of them.
+ */
+export async function lockTeams(db: AnyDb, teamIds: string[]): Promise<void> {
+  if (teamIds.length === 0) return;
+  await runnerOf(db).query('SELECT id FROM team WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(teamIds)].sort()]);
+}
+
 @Injectable()
 export class OrganisationReader {
   private kept?: { stamp: string; organisation: Organisation };
@@ -91,8 +102,7 @@ export class OrganisationReader {
    * counts the previous one left — which is what makes round-robin fair across workers.
    */
   async lockTeams(db: AnyDb, teamIds: string[]): Promise<void> {
-    if (teamIds.length === 0) return;
-    await runnerOf(db).query('SELECT id FROM team WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [[...new Set(teamIds)].sort()]);
+    await lockTeams(db, teamIds);
   }
 
   /**
