@@ -24,9 +24,9 @@ export function isWriteConflict(error: unknown): boolean {
 
 /**
  * An interactive transaction run again, after a short random pause, when Postgres aborted it to
- * break a deadlock: a person's write to a lead locks the lead and then its owner's row, while the
- * router giving that owner another lead holds the owner's row first. Up to `attempts` runs; the
- * last conflict is thrown (the API answers it 409).
+ * break a deadlock with another writer (two transactions taking the same rows' locks in different
+ * orders — a person's change to a lead and the router, say): nothing of it was written. Up to
+ * `attempts` runs; the last conflict is thrown (the API answers it 409).
  */
 export async function transactionRetryingConflicts<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -32,7 +32,7 @@ export class LeadStatusService {
   ) {}
 
   async changeStatus(leadId: string, to: LeadStatus, options: { actor: string; reason?: string; expectedVersion?: string }): Promise<LeadRow> {
-    // The router may hold the owner's row this change needs (see transactionRetryingConflicts).
+    // It locks the lead, then (through the open-leads trigger) its owner's row, as routers do theirs.
     const lead = await transactionRetryingConflicts(this.prisma, async (tx) => {
       const locked = await this.lock(tx, leadId);
       assertVersion(options.expectedVersion, locked.updated_at);
