@@ -32,7 +32,8 @@ export class LeadStatusService {
   ) {}
 
   async changeStatus(leadId: string, to: LeadStatus, options: { actor: string; reason?: string; expectedVersion?: string }): Promise<LeadRow> {
-    // It locks the lead, then (through the open-leads trigger) its owner's row, as routers do theirs.
+    // Locks the lead, then its owner's row (the open-leads trigger); if Postgres aborts it to break
+    // a deadlock, it runs again.
     const lead = await transactionRetryingConflicts(this.prisma, async (tx) => {
       const locked = await this.lock(tx, leadId);
       assertVersion(options.expectedVersion, locked.updated_at);
