@@ -265,9 +265,9 @@ describe('SLA', () => {
     const payload = snap({ custom_field_1: 'Villa' });
     await stack.sender.snapchat(payload);
     const lead = await routed(payload.lead_id);
-    // Another writer (the router giving this salesperson another lead) holds the owner's row and
-    // then wants the lead the status change holds: a lock cycle, which Postgres breaks by aborting
-    // the transaction that waited first — the status change.
+    // Another writer holds the owner's row, then wants the lead the status change holds: two
+    // writers taking the same locks in opposite orders, a cycle Postgres breaks by aborting the
+    // transaction that waited first — the status change.
     const other = new pg.Client({ connectionString: stack.env.DATABASE_URL });
     await other.connect();
     try {
