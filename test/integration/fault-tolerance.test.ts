@@ -160,23 +160,27 @@ describe('Redis killed mid-load and restarted empty', () => {
   }, 90_000);
 });
 
+/** The stack with the service (API, worker) reaching its database through a proxy the test can cut. */
+async function stackBehindPostgresProxy(env: Record<string, string> = {}): Promise<Stack> {
+  const server = new URL(TEST_POSTGRES_URL);
+  proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const port = await proxy.start();
+  const through = (url: string) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
+  return stackWithFanOut({ databaseUrlFor: through, env });
+}
+
 describe('Postgres restarted during load', () => {
   it('answers 503 while it is down, recovers by itself, and loses nothing it accepted', async () => {
-    const server = new URL(TEST_POSTGRES_URL);
-    proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-    const port = await proxy.start();
-    // The service (API, worker) reaches the same database through the proxy.
-    const through = (url: string) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
-    stack = await stackWithFanOut({ databaseUrlFor: through });
+    stack = await stackBehindPostgresProxy();
     const s = stack;
     const answers: number[] = [];
     const sending = sendLeads(s, 20, answers);
     await waitFor(() => s.prisma.lead.count(), (n) => n >= 3, { what: 'work under way' });
-    proxy.cut();
+    proxy!.cut();
     const down = await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 503, { what: 'readiness to see Postgres down' });
     expect(down.body).toMatchObject({ postgres: 'down' });
     await waitFor(async () => answers, (a) => a.includes(503), { what: 'a webhook answered 503' });
-    proxy.restore();
+    proxy!.restore();
     await sending;
     expect(answers.filter((a) => a !== 200 && a !== 503)).toEqual([]); // never a 500, never a lost connection
     await waitFor(() => call(s, 'GET', '/health/ready'), (res) => res.status === 200, { what: 'readiness back' });
@@ -186,11 +190,7 @@ describe('Postgres restarted during load', () => {
 
 describe('Postgres down for longer than the jobs retry', () => {
   it('queues again the leads and runs whose jobs spent every attempt during the outage, once it is back', async () => {
-    const server = new URL(TEST_POSTGRES_URL);
-    proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-    const port = await proxy.start();
-    const through = (url: string) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
-    stack = await stackWithFanOut({ databaseUrlFor: through, env: { LOST_JOB_AFTER_SECONDS: '2' } });
+    stack = await stackBehindPostgresProxy({ LOST_JOB_AFTER_SECONDS: '2' });
     const s = stack;
     const answers: number[] = [];
     const [whatsapp] = await holdQueues(s, ['action:whatsapp.send_template']);
@@ -199,11 +199,11 @@ describe('Postgres down for longer than the jobs retry', () => {
     const [ingestion] = await holdQueues(s, ['ingestion']);
     await sendLeads(s, 4, answers);
     await waitFor(() => jobsIn(ingestion!, 'paused'), (n) => n === 4, { what: 'four intake jobs waiting' });
-    proxy.cut();
+    proxy!.cut();
     await Promise.all([whatsapp!.resume(), ingestion!.resume()]);
     // Every attempt fails while Postgres is away; the last one cannot even mark its row.
     await waitFor(async () => [await jobsIn(whatsapp!, 'failed'), await jobsIn(ingestion!, 'failed')], ([w, i]) => w === 5 && i === 4, { timeoutMs: 30_000, what: 'the jobs out of attempts' });
-    proxy.restore();
+    proxy!.restore();
     await expectEachLeadHandledOnce(s, 9);
     expect(answers.filter((a) => a !== 200)).toEqual([]);
   }, 90_000);

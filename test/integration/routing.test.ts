@@ -43,6 +43,12 @@ const snap = (over: Record<string, unknown>) => ({ ...fakeSnapchatLead(), custom
 const leadRow = (platformLeadId: string) => stack.prisma.lead.findUnique({ where: { platform_platformLeadId: { platform: 'snapchat', platformLeadId } } });
 const routed = (platformLeadId: string, state = 'assigned') =>
   waitFor(() => leadRow(platformLeadId), (l) => l?.routingState === state, { what: `lead ${platformLeadId} ${state}` });
+/** A new lead through the webhook, once the router has placed it. */
+const newRoutedLead = async () => {
+  const payload = snap({ custom_field_1: 'Villa' });
+  await stack.sender.snapchat(payload);
+  return routed(payload.lead_id);
+};
 const timeline = async (leadId: string) => (await call(stack, 'GET', `/crm/leads/${leadId}`, { headers: stack.auth })).body.timeline as { type: string; actor: string; payload: any }[];
 
 describe('routing a lead from a webhook', () => {
@@ -262,9 +268,7 @@ describe('SLA', () => {
   });
 
   it('changes the status even when Postgres breaks a deadlock by aborting it: the change runs again', async () => {
-    const payload = snap({ custom_field_1: 'Villa' });
-    await stack.sender.snapchat(payload);
-    const lead = await routed(payload.lead_id);
+    const lead = await newRoutedLead();
     // Another writer holds the owner's row, then wants the lead the status change holds: two
     // writers taking the same locks in opposite orders, a cycle Postgres breaks by aborting the
     // transaction that waited first — the status change.
@@ -288,9 +292,7 @@ describe('SLA', () => {
   });
 
   it("changes a lead's status without waiting for a router that holds the lead's team", async () => {
-    const payload = snap({ custom_field_1: 'Villa' });
-    await stack.sender.snapchat(payload);
-    const lead = await routed(payload.lead_id);
+    const lead = await newRoutedLead();
     // The lock a router takes on the team while it assigns (and then waits for a salesperson's row,
     // which this status change holds): the change must not need the team's lock itself.
     const router = new pg.Client({ connectionString: stack.env.DATABASE_URL });
