@@ -59,11 +59,15 @@ export class LostJobSweep {
     return requeued;
   }
 
-  /** Jobs still in the outbox are not lost, only late: wait for the relay before judging. */
+  /**
+   * Jobs still in the outbox are not lost, only late: wait for the relay before judging. Only this
+   * process's queues count — a row for a queue of another version (a rolling deploy) waits for a
+   * process that knows it, and must not stop the sweep meanwhile.
+   */
   private async relayBehind(): Promise<boolean> {
     const rows = await this.sql.query(
-      `SELECT 1 FROM outbox_message WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT 1`,
-      [RELAY_CAUGHT_UP_SECONDS],
+      `SELECT 1 FROM outbox_message WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1) AND queue = ANY($2::text[]) LIMIT 1`,
+      [RELAY_CAUGHT_UP_SECONDS, [...this.queues.keys()]],
     );
     return rows.length > 0;
   }
