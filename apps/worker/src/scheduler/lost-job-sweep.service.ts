@@ -11,6 +11,12 @@ import type { Queue } from 'bull';
 const PAGE = 500;
 /** The relay publishes within milliseconds; an unpublished row older than this means it is behind (Redis was away). */
 const RELAY_CAUGHT_UP_SECONDS = 5;
+/**
+ * A key the sweep keeps in Redis, under the queues' prefix. Redis that comes back without it has
+ * lost its data (restarted without persistence, failed over, flushed) — or is new: every job it
+ * held is gone at once, so the sweep does not wait LOST_JOB_AFTER_SECONDS before looking.
+ */
+const redisMarkerKey = (prefix: string) => `${prefix}:lost-job-sweep:marker`;
 
 type Kind = 'action_run' | 'inbound_event' | 'sync_job' | 'status_mirror';
 /** A piece of waiting work and the job that should be waking a worker for it. */
@@ -35,6 +41,11 @@ export class LostJobSweep {
   private readonly logger = new Logger(LostJobSweep.name);
   /** Where each kind's walk through its waiting rows stopped: a backlog is looked at a page per pass. */
   private readonly after = new Map<Kind, { at: Date; id: string }>();
+  /**
+   * When Redis was found without its marker. Until a pass that began after every row of that moment
+   * was old enough has walked each kind to its end, rows are looked at without waiting.
+   */
+  private redisEmptiedAt?: number;
 
   constructor(
     private readonly sql: SqlPool,
@@ -46,17 +57,35 @@ export class LostJobSweep {
   /** One pass; how many of each kind were queued again. Nothing while the relay is still catching up. */
   async sweep(): Promise<Record<Kind, number>> {
     const requeued = { action_run: 0, inbound_event: 0, sync_job: 0, status_mirror: 0 };
+    const started = Date.now();
+    if (await this.redisLostItsData()) {
+      this.redisEmptiedAt = started;
+      this.after.clear();
+    }
     if (await this.relayBehind()) return requeued;
     requeued.action_run = await this.actionRuns();
     requeued.inbound_event = await this.inboundEvents();
     requeued.sync_job = await this.syncJobs();
     requeued.status_mirror = await this.statusMirrors();
+    // Twice the window: Postgres' clock, which ages the rows, may differ a little from ours.
+    if (this.after.size === 0 && started - (this.redisEmptiedAt ?? -Infinity) >= 2 * RELAY_CAUGHT_UP_SECONDS * 1000) this.redisEmptiedAt = undefined;
     for (const [kind, count] of Object.entries(requeued)) {
       if (count === 0) continue;
       this.metrics.jobsRequeued.inc({ kind }, count);
       this.logger.warn(`lost jobs: ${count} ${kind.replace('_', ' ')}(s) queued again — Redis no longer had their job`);
     }
     return requeued;
+  }
+
+  /**
+   * Puts the marker back if it is missing, and says whether it was. One sweeping worker finds it
+   * missing; the others go on at their usual pace.
+   */
+  private async redisLostItsData(): Promise<boolean> {
+    const set = await this.redis().set(redisMarkerKey(this.config.queue.prefix), new Date().toISOString(), 'NX');
+    if (set === null) return false;
+    this.logger.warn('Redis holds no marker (new, or restarted without its data): looking for work whose job it lost now');
+    return true;
   }
 
   /**
@@ -148,10 +177,14 @@ export class LostJobSweep {
     return republished.length;
   }
 
-  /** The next page of a kind's waiting rows (old enough to have lost their job); back to the start after the last. */
+  /**
+   * The next page of a kind's waiting rows (old enough to have lost their job); back to the start
+   * after the last. After Redis lost its data, any row the relay has had time to publish is old enough.
+   */
   private async page<T extends { id: string }>(kind: Kind, text: string): Promise<T[]> {
     const from = this.after.get(kind) ?? { at: new Date(0), id: kind === 'status_mirror' ? '0' : '00000000-0000-0000-0000-000000000000' };
-    const rows = await this.sql.query<T & { at: Date }>(text, [this.config.queue.lostJobAfterSeconds, from.at, from.id]);
+    const olderThan = this.redisEmptiedAt !== undefined ? RELAY_CAUGHT_UP_SECONDS : this.config.queue.lostJobAfterSeconds;
+    const rows = await this.sql.query<T & { at: Date }>(text, [olderThan, from.at, from.id]);
     const last = rows.at(-1);
     if (rows.length < PAGE || !last) this.after.delete(kind);
     else this.after.set(kind, { at: last.at, id: last.id });
@@ -178,8 +211,7 @@ export class LostJobSweep {
   /** A job's hash has its creation `timestamp` until it is removed, and `finishedOn` once completed or failed for good. */
   private async jobStates(jobs: Waiting[]): Promise<JobState[]> {
     if (jobs.length === 0) return [];
-    const first = this.queues.values().next().value as Queue;
-    const pipeline = first.client.pipeline();
+    const pipeline = this.redis().pipeline();
     for (const { queue, jobId } of jobs) pipeline.hmget(this.queue(queue).toKey(jobId), 'timestamp', 'finishedOn');
     const answers = (await pipeline.exec()) ?? [];
     return answers.map(([error, fields]) => {
@@ -187,6 +219,11 @@ export class LostJobSweep {
       const [created, finished] = fields as (string | null)[];
       return created === null ? 'missing' : finished === null ? 'alive' : 'finished';
     });
+  }
+
+  /** Every queue shares one Redis; any queue's client reaches it. */
+  private redis(): Queue['client'] {
+    return (this.queues.values().next().value as Queue).client;
   }
 
   private queue(name: QueueName): Queue {
