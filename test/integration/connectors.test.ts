@@ -228,6 +228,51 @@ describe('connector failures', () => {
     expect(stack.odoo.records('crm.lead').filter((r) => String(r.description).includes(lead!.id))).toHaveLength(1);
   });
 
+  it('gives up at once on a status mirror Odoo refuses, tells the admins, and its retry from the queue writes the status once rights are back', async () => {
+    const admin = await signedIn(stack, { role: 'admin' });
+    const sim = arabicVillaLead();
+    stack.simulator.addMetaLead(sim.lead, sim.form);
+    await stack.sender.meta(metaDelivery([sim.change]));
+    const lead = await waitFor(() => stack.prisma.lead.findFirst({ where: { platformLeadId: sim.lead.id } }), (l) => l?.routingState === 'assigned', { what: 'the lead' });
+    await runsDone(lead!.id, 5);
+    const { odooLeadId } = (await stack.prisma.lead.findUnique({ where: { id: lead!.id } }))!;
+    const mirrors = () => stack.prisma.outboxMessage.findMany({ where: { jobName: 'sync-status', jobId: { startsWith: `sync-status:${lead!.id}:` } }, orderBy: { id: 'asc' } });
+    expect((await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } })).status).toBe(200);
+    await waitFor(mirrors, (rows) => rows.length === 1 && rows[0]!.finishedAt !== null, { what: 'the first mirror done' });
+
+    stack.odoo.denyAccess('crm.lead');
+    try {
+      expect((await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'qualified' } })).status).toBe(200);
+      const [, refused] = await waitFor(mirrors, (rows) => rows.length === 2 && rows[1]!.finishedAt !== null, { what: 'the refused mirror given up' });
+      const queue = new Bull('connectors', stack.loaded.config.redisUrl, { prefix: stack.loaded.config.queue.prefix });
+      try {
+        const job = await waitFor(() => queue.getJob(refused!.jobId), (j) => j?.finishedOn != null, { what: 'the failed job' });
+        expect(job!.attemptsMade).toBe(1); // refused for good: not retried with backoff
+        expect(await job!.isFailed()).toBe(true);
+        const bell = await waitFor(
+          async () => (await call(stack, 'GET', '/crm/notifications', { headers: admin })).body.data as { category: string; title: string; body: string; leadId: string }[],
+          (list) => list.some((n) => n.leadId === lead!.id && n.title.includes('not mirrored')),
+          { what: 'the admin alert' },
+        );
+        expect(bell.find((n) => n.leadId === lead!.id && n.title.includes('not mirrored'))).toMatchObject({
+          category: 'action_failed',
+          title: 'Status of سارة الحربي not mirrored to Odoo and the sheet',
+          body: expect.stringContaining('not allowed to access'),
+        });
+        expect(stack.odoo.records('crm.lead').find((r) => r.id === odooLeadId)!.stage_id).not.toBe(2);
+
+        // What Bull Board's retry does: the same job runs again and writes the lead's current status.
+        stack.odoo.denyAccess('crm.lead', false);
+        await job!.retry();
+        await waitFor(async () => stack.odoo.records('crm.lead').find((r) => r.id === odooLeadId)!.stage_id, (stage) => stage === 2, { what: 'the Qualified stage in Odoo' });
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      stack.odoo.denyAccess('crm.lead', false);
+    }
+  });
+
   it('marks the WhatsApp run failed with the reason when WhatsApp reports 131047, and never moves a status backwards', async () => {
     const sim = arabicVillaLead();
     stack.simulator.addMetaLead(sim.lead, sim.form);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ACTION_EXECUTORS, LEAD_FOR_ACTION, NotifyUserExecutor, rememberOdooState, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
+import { ACTION_EXECUTORS, alertAdmins, credentialsAlert, LEAD_FOR_ACTION, NotifyUserExecutor, rememberOdooState, UnavailableConnector, type ActionExecutor } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import { ACTION_TYPES } from '@leadflow/contracts';
 import { PrismaClient } from '@leadflow/db';
+import { IntegrationError, isRetryable } from '@leadflow/integration-common';
 import { Mailer } from '@leadflow/integration-email';
 import { OdooCrmClient, XmlRpcOdooTransport } from '@leadflow/integration-odoo';
 import { SharedPacer, SheetsWriter, SHEETS_WRITE_INTERVAL_MS } from '@leadflow/integration-sheets';
@@ -68,8 +69,9 @@ export class StatusSyncProcessor {
 
   /**
    * Mirrors the lead's current status (so a repeat writes the same thing), then records the job
-   * done in its outbox row, as its last attempt failing does too. A row left open after its job is
-   * gone was lost with Redis: the lost-job sweep publishes it again.
+   * done in its outbox row, as giving up does too: after its last attempt, or at once when Odoo or
+   * Google refuse it for good (retrying would only repeat the refusal). A row left open after its
+   * job is gone was lost with Redis: the lost-job sweep publishes it again.
    */
   @OnJob('sync-status')
   async run(job: Job<JobPayloads['sync-status']>): Promise<string> {
@@ -78,15 +80,40 @@ export class StatusSyncProcessor {
       await this.finished(job);
       return done;
     } catch (error) {
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await this.finished(job).catch((markError: Error) => this.logger.warn(`sync-status ${job.data.leadId}: could not record giving up (${markError.message}); the lost-job sweep will run it again`));
+      const retryable = isRetryable(error);
+      if (!retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        if (!retryable) await job.discard();
+        await this.gaveUp(job, error as Error).catch((markError: Error) =>
+          this.logger.warn(`sync-status ${job.data.leadId}: could not record giving up (${markError.message}); the lost-job sweep will run it again`),
+        );
       }
       throw error;
     }
   }
 
-  private async finished(job: Job): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE outbox_message SET finished_at = now() WHERE job_name = 'sync-status' AND finished_at IS NULL AND job_id = ${String(job.id)}`;
+  private async finished(job: Job, db: Pick<PrismaClient, '$executeRaw'> = this.prisma): Promise<void> {
+    await db.$executeRaw`UPDATE outbox_message SET finished_at = now() WHERE job_name = 'sync-status' AND finished_at IS NULL AND job_id = ${String(job.id)}`;
+  }
+
+  /**
+   * The copies in Odoo and the sheet now show an older status: admins are told (once per job),
+   * with how to send it again once the cause is fixed.
+   */
+  private async gaveUp(job: Job<JobPayloads['sync-status']>, error: Error): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await this.finished(job, tx);
+      const lead = await tx.lead.findUnique({ where: { id: job.data.leadId }, select: { id: true, fullName: true, status: true } });
+      if (!lead) return;
+      await alertAdmins(tx, {
+        category: 'action_failed',
+        title: `Status of ${lead.fullName || 'a lead'} not mirrored to Odoo and the sheet`,
+        body: `${error.message} — they still show the status before "${lead.status}". Once fixed, retry the failed job of the connectors queue at /admin/queues (it writes the lead's current status).`,
+        leadId: lead.id,
+        dedupeKey: `status-mirror-failed:${String(job.id)}`,
+      });
+      if (error instanceof IntegrationError && error.code === 'AUTH') await alertAdmins(tx, credentialsAlert(error.service, error.message, new Date()));
+    });
+    this.logger.warn(`sync-status ${job.data.leadId}: gave up after ${job.attemptsMade + 1} attempt(s): ${error.message}`);
   }
 
   private async mirror(job: Job<JobPayloads['sync-status']>): Promise<string> {
