@@ -51,6 +51,29 @@ const newRoutedLead = async () => {
 };
 const timeline = async (leadId: string) => (await call(stack, 'GET', `/crm/leads/${leadId}`, { headers: stack.auth })).body.timeline as { type: string; actor: string; payload: any }[];
 
+let aborts = 0;
+/**
+ * The first `times` updates of a lead matching `when` (SQL over OLD and NEW) fail as a transaction
+ * Postgres aborted to break a deadlock (SQLSTATE 40P01); `attempts()` counts the updates it saw.
+ */
+async function abortLeadUpdates(when: string, times: number) {
+  const name = `test_abort_${++aborts}`;
+  await stack.prisma.$executeRawUnsafe(`CREATE SEQUENCE ${name}`);
+  await stack.prisma.$executeRawUnsafe(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF nextval('${name}') <= ${times} THEN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = 'deadlock_detected'; END IF; RETURN NEW; END $$`,
+  );
+  await stack.prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE UPDATE ON lead FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+  return {
+    // A sequence's last_value survives the rollbacks that undo everything else.
+    attempts: async () => Number((await stack.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${name}`))[0]!.n),
+    drop: async () => {
+      await stack.prisma.$executeRawUnsafe(`DROP TRIGGER ${name} ON lead`);
+      await stack.prisma.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+      await stack.prisma.$executeRawUnsafe(`DROP SEQUENCE ${name}`);
+    },
+  };
+}
+
 describe('routing a lead from a webhook', () => {
   it('assigns it by the matching rule within a second, with the explanation on the timeline', async () => {
     const payload = snap({ custom_field_1: 'Villa', first_name: 'سارة' });
@@ -288,6 +311,42 @@ describe('SLA', () => {
       expect((await timeline(lead!.id)).filter((s) => s.type === 'status_changed')).toHaveLength(1);
     } finally {
       await other.end();
+    }
+  });
+
+  it('answers 409 saying nothing was saved when Postgres aborts all three runs of a status change, and tags run again too', async () => {
+    const lead = await newRoutedLead();
+    const abort = await abortLeadUpdates(`NEW.id = '${lead!.id}'`, 4);
+    try {
+      const res = await call(stack, 'PATCH', `/crm/leads/${lead!.id}/status`, { headers: stack.auth, body: { status: 'contacted' } });
+      expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'the record was being changed by another writer at the same moment; nothing was saved — try again' });
+      expect(await abort.attempts()).toBe(3);
+      expect((await stack.prisma.lead.findUnique({ where: { id: lead!.id } }))!.status).toBe('new');
+      expect((await timeline(lead!.id)).filter((s) => s.type === 'status_changed')).toHaveLength(0);
+      // One abort left: the tags' first run meets it, the second saves.
+      const tagged = await call(stack, 'PUT', `/crm/leads/${lead!.id}/tags`, { headers: stack.auth, body: { tags: ['vip'] } });
+      expect(tagged.status).toBe(200);
+      expect(tagged.body.tags).toEqual(['vip']);
+      expect(await abort.attempts()).toBe(5);
+      expect((await timeline(lead!.id)).filter((s) => s.type === 'tags_changed')).toHaveLength(1);
+    } finally {
+      await abort.drop();
+    }
+  });
+
+  it('routes a new lead at once when Postgres aborts its routing to break a deadlock, not after the scheduler picks up strays', async () => {
+    const payload = snap({ custom_field_1: 'Villa' });
+    const abort = await abortLeadUpdates(`NEW.platform_lead_id = '${payload.lead_id}' AND NEW.routing_state IS DISTINCT FROM OLD.routing_state`, 1);
+    try {
+      const sent = Date.now();
+      await stack.sender.snapchat(payload);
+      // The scheduler routes a stray only once it has waited 10 s.
+      const lead = await waitFor(() => leadRow(payload.lead_id), (l) => l?.routingState === 'assigned', { timeoutMs: 8_000, what: 'the lead routed by its own job' });
+      expect(Date.now() - sent).toBeLessThan(8_000);
+      expect(await abort.attempts()).toBe(2);
+      expect((await timeline(lead!.id)).filter((s) => s.type === 'assigned')).toHaveLength(1);
+    } finally {
+      await abort.drop();
     }
   });
 

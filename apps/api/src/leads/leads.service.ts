@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, assertVersion, recordTimeline } from '@leadflow/application';
+import { NotFoundError, assertVersion, recordTimeline, retryingConflicts, transactionRetryingConflicts } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
 import type { LeadDetail, LeadPage, LeadTimelineEvent } from '@leadflow/contracts';
 import { Prisma, PrismaClient, type Lead } from '@leadflow/db';
@@ -167,12 +167,12 @@ export class LeadsService {
 
   async addNote(id: string, body: string, principal: Principal): Promise<LeadTimelineEvent> {
     await this.assertVisible(id, principal);
-    const event = await this.prisma.leadEvent.create({ data: { leadId: id, type: 'note', actor: actorOf(principal), payload: { body, author: principal.name } } });
+    const event = await retryingConflicts(() => this.prisma.leadEvent.create({ data: { leadId: id, type: 'note', actor: actorOf(principal), payload: { body, author: principal.name } } }));
     return toTimelineEvent(event);
   }
 
   async setTags(id: string, tags: string[], principal: Principal, change: LeadChange): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await transactionRetryingConflicts(this.prisma, async (tx) => {
       const [row] = await tx.$queryRaw<{ updated_at: Date; tags: string[] }[]>`SELECT updated_at, tags FROM lead WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row || !(await tx.lead.count({ where: { AND: [{ id }, leadScope(principal)] } }))) throw new NotFoundError(`lead ${id} does not exist`);
       assertVersion(change.expectedVersion, row.updated_at);

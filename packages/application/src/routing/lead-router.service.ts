@@ -8,7 +8,7 @@ import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { assertVersion } from '../leads/lead-version.js';
 import { recordTimeline, timelineInsert, type TimelineEntry } from '../leads/timeline.js';
 import { ORGANISATION_STAMP, OrganisationReader, calendarOf, type Organisation } from '../organisation/organisation-reader.js';
-import { transactionRetryingConflicts, type Tx } from '../prisma-tx.js';
+import { retryingConflicts, transactionRetryingConflicts, type Tx } from '../prisma-tx.js';
 import { routableLeadOf, ruleSubjectOf } from './routable-lead.js';
 
 /**
@@ -49,9 +49,12 @@ export class LeadRouter {
     private readonly clock: Clock,
   ) {}
 
-  /** Routes a freshly stored lead; a second call (a redelivered job) finds it routed and does nothing. */
+  /**
+   * Routes a freshly stored lead; a second call (a redelivered job) finds it routed and does nothing.
+   * Aborted to break a deadlock, it runs again at once rather than wait for the scheduler's strays.
+   */
   async routeNewLead(leadId: string): Promise<RoutingDecision | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return retryingConflicts(() => this.sql.transaction(async (tx) => {
       const { lead, stamp } = await this.lockLead(tx, leadId, 'unrouted');
       if (!lead) return undefined;
       const org = await this.organisation.loadAt(tx, stamp);
@@ -60,12 +63,12 @@ export class LeadRouter {
       // Automations on lead.created start with routing's writes, so their actions know the assignee.
       await this.applyDecision(tx, org, lead, decision, now, [{ leadId, trigger: 'lead.created' }]);
       return decision;
-    });
+    }));
   }
 
   /** Tries again to place a lead waiting in a queue; returns the decision when it was assigned. */
   async retryQueued(leadId: string): Promise<RoutingDecision | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return retryingConflicts(() => this.sql.transaction(async (tx) => {
       const { lead, stamp } = await this.lockLead(tx, leadId, 'queued');
       if (!lead) return undefined;
       const org = await this.organisation.loadAt(tx, stamp);
@@ -77,7 +80,7 @@ export class LeadRouter {
       }
       await this.applyDecision(tx, org, lead, decision, now, []);
       return decision;
-    });
+    }));
   }
 
   /** Where the lead would go now, and why: nothing is locked or written. */
