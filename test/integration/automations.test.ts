@@ -237,13 +237,18 @@ describe('automations', () => {
       // Well past LOST_JOB_AFTER_SECONDS (1 here), the sweep running every 150 ms: its job is there, so nothing moves.
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       expect(await stack.prisma.actionRun.findUnique({ where: { id: run!.id } })).toMatchObject({ status: 'pending', dispatch: 1 });
+      // A job for a queue a newer version introduced (a rolling deploy) waits unpublished for a
+      // worker that has the queue: it must not hold this worker's sweep as if the relay were behind.
+      const foreign = await stack.prisma.outboxMessage.create({ data: { queue: 'action:from.a.newer.version', jobName: 'execute-action:from.a.newer.version', jobId: `newer-${run!.id}`, payload: {}, createdAt: new Date(Date.now() - 60_000) } });
       await job!.remove(); // what Redis restarting without its data does to it
       const requeued = await waitFor(() => stack.prisma.actionRun.findUnique({ where: { id: run!.id } }), (r) => r?.dispatch === 2, { what: 'the run queued again' });
+      expect(await stack.prisma.outboxMessage.findUnique({ where: { id: foreign.id } })).toMatchObject({ publishedAt: null });
       expect(requeued).toMatchObject({ status: 'pending', attempts: 0 });
       const again = await waitFor(() => queue.getJob(actionRunJobId(run!.id, 2)), Boolean, { what: 'its new job' });
       expect(await again!.isDelayed()).toBe(true);
       expect(Math.abs(again!.timestamp + again!.opts.delay! - run!.scheduledAt.getTime())).toBeLessThan(1_000);
     } finally {
+      await stack.prisma.outboxMessage.deleteMany({ where: { jobId: `newer-${run!.id}` } });
       await queue.close();
     }
   });
