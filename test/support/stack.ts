@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type LoadedConfig } from '@leadflow/config';
 import { createPrismaClient, type PrismaClient } from '@leadflow/db';
 import { deleteQueueKeys } from '@leadflow/queue';
-import { BigQuerySimulator, Ga4Simulator, OdooSimulator, PlatformSimulator, SmtpSimulator, WebhookSender } from '@leadflow/simulators';
+import { BigQuerySimulator, Ga4Simulator, MetaConversionsSimulator, OdooSimulator, PlatformSimulator, SmtpSimulator, WebhookSender } from '@leadflow/simulators';
 import { createApiApp } from '../../apps/api/src/bootstrap/create-api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -26,6 +26,9 @@ export const TEST_CONNECTORS = {
   GA4_MEASUREMENT_ID: 'G-TEST000001',
   GA4_API_SECRET: 'test-ga4-secret',
   BIGQUERY_PROJECT_ID: 'test-project',
+  // Used only where a test turns META_CONVERSIONS_ENABLED on.
+  META_DATASET_ID: '7100000000000099',
+  META_CONVERSIONS_ACCESS_TOKEN: 'test-meta-conversions-token',
 } as const;
 
 export const TEST_SECRETS = {
@@ -52,6 +55,8 @@ export interface Stack {
   ga4: Ga4Simulator;
   /** BigQuery datasets, tables and insertAll (on the platform simulator's port). */
   bigquery: BigQuerySimulator;
+  /** Meta's Conversions API for CRM stages (on the platform simulator's port). */
+  conversions: MetaConversionsSimulator;
   sender: WebhookSender;
   /** `Authorization` header with the admin key. */
   auth: Record<string, string>;
@@ -87,8 +92,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const ga4 = new Ga4Simulator({ measurementId: TEST_CONNECTORS.GA4_MEASUREMENT_ID, apiSecret: TEST_CONNECTORS.GA4_API_SECRET });
   const bigquery = new BigQuerySimulator({ accessToken: 'test-sheets-token' });
+  const conversions = new MetaConversionsSimulator({ datasetId: TEST_CONNECTORS.META_DATASET_ID, accessToken: TEST_CONNECTORS.META_CONVERSIONS_ACCESS_TOKEN });
   const simulator = new PlatformSimulator({
-    extensions: [ga4, bigquery],
+    extensions: [ga4, bigquery, conversions],
     metaAccessToken: TEST_SECRETS.META_PAGE_ACCESS_TOKEN,
     tiktokAccessToken: TEST_SECRETS.TIKTOK_ACCESS_TOKEN,
     timeoutFaultMs: 1_500,
@@ -151,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     smtp,
     ga4,
     bigquery,
+    conversions,
     sender: new WebhookSender({
       apiUrl,
       metaAppSecret: TEST_SECRETS.META_APP_SECRET,

@@ -997,8 +997,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lifecycle events forwarded to GA4, newest first
-         * @description Each (lead, GA4 event) once: pending → sent, or rejected by the validation server (GA4_VALIDATE) with its messages, or dead after the last attempt.
+         * Lifecycle events forwarded to GA4 and Meta's Conversions API, newest first
+         * @description Each (lead, event) once per destination: pending → sent, or rejected by GA4's validation server (GA4_VALIDATE) with its messages, or dead after a refusal or the last attempt. `meta_capi`: the CRM stages of Meta leads (META_CONVERSIONS_ENABLED).
          */
         get: operations["AnalyticsDeliveriesController_list"];
         put?: never;
@@ -2858,7 +2858,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            destination: "ga4";
+            destination: "ga4" | "meta_capi";
             /** Format: uuid */
             leadId: string;
             /** @example qualify_lead */
@@ -6585,6 +6585,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 status?: "pending" | "sending" | "sent" | "rejected" | "dead";
+                destination?: "ga4" | "meta_capi";
                 leadId?: string;
             };
             header?: never;

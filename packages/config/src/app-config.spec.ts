@@ -62,6 +62,29 @@ describe('loadConfig', () => {
     }
   });
 
+  it("sends CRM stages to Meta's Conversions API only behind its flag, and then needs the dataset and its token", () => {
+    expect(loadConfig(REAL).config.metaConversions).toBeUndefined();
+    expect(loadConfig({}).config.metaConversions).toBeUndefined();
+    expect(() => loadConfig({ ...REAL, META_CONVERSIONS_ENABLED: 'true' })).toThrow(
+      /META_DATASET_ID is required to use Meta's Conversions API \(META_CONVERSIONS_ENABLED is true\)\n.*META_CONVERSIONS_ACCESS_TOKEN is required/,
+    );
+    // Outside production with a real page token, the demo dataset is not sent to the real Graph API.
+    expect(() => loadConfig({ META_PAGE_ACCESS_TOKEN: 'EAAB...', META_CONVERSIONS_ENABLED: 'true' })).toThrow(/META_DATASET_ID is required/);
+    expect(loadConfig({ ...REAL, META_CONVERSIONS_ENABLED: 'true', META_DATASET_ID: '123456789', META_CONVERSIONS_ACCESS_TOKEN: 'EAAC...' }).config.metaConversions).toEqual({
+      graphApiUrl: 'https://graph.facebook.com',
+      version: 'v21.0',
+      datasetId: '123456789',
+      accessToken: 'EAAC...',
+      eventNames: { received: 'Lead', contacted: 'Contacted', qualified: 'Qualified', won: 'Converted', lost: 'Lost' },
+      leadEventSource: 'LeadFlow',
+      testEventCode: undefined,
+    });
+    expect(loadConfig({ META_CONVERSIONS_ENABLED: 'true' }).config.metaConversions).toMatchObject({ graphApiUrl: 'http://127.0.0.1:4010', datasetId: '7100000000000001' });
+    expect(() => loadConfig({ META_CONVERSIONS_ENABLED: 'true', META_DATASET_ID: 'pixel-1', META_CONVERSIONS_EVENT_NAMES: '{"closed":"Won"}' })).toThrow(
+      /META_DATASET_ID: must be the numeric dataset id\n.*META_CONVERSIONS_EVENT_NAMES/,
+    );
+  });
+
   it('names each invalid value', () => {
     expect(() => loadConfig({ PORT: 'eighty', DEFAULT_PHONE_REGION: 'Saudi', DATABASE_URL: 'mysql://x', META_GRAPH_API_VERSION: '21' })).toThrow(
       /PORT: .*\n.*DATABASE_URL: must be a postgres: or postgresql: URL\n.*DEFAULT_PHONE_REGION: must be an ISO 3166-1 alpha-2 country code\n.*META_GRAPH_API_VERSION: must look like v21.0/,

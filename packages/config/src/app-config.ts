@@ -55,6 +55,17 @@ export interface AppConfig {
   ga4?: { measurementId: string; apiSecret: string; apiUrl: string; gtmServerUrl?: string; validate: boolean; currency: string; values: Record<string, number> };
   bigquery?: { projectId: string; dataset: string; rootUrl: string; credentials: string; batchRows: number; syncIntervalMinutes: number };
   metaBackfill: { formIds: string[]; syncIntervalMinutes: number };
+  /** Meta's Conversions API for the CRM's stages (META_CONVERSIONS_ENABLED); off when absent. */
+  metaConversions?: {
+    graphApiUrl: string;
+    version: string;
+    datasetId: string;
+    accessToken: string;
+    /** Lifecycle step → the stage name Meta receives. */
+    eventNames: Partial<Record<'received' | 'contacted' | 'qualified' | 'won' | 'lost', string>>;
+    leadEventSource: string;
+    testEventCode?: string;
+  };
 }
 
 export interface LoadedConfig {
@@ -166,6 +177,12 @@ const schema = z.object({
   BIGQUERY_SYNC_INTERVAL_MINUTES: integer(0, 10_080),
   META_BACKFILL_FORM_IDS: optional(z.string()).transform((v) => (v ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
   META_SYNC_INTERVAL_MINUTES: integer(0, 10_080),
+  META_CONVERSIONS_ENABLED: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  META_DATASET_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric dataset id')),
+  META_CONVERSIONS_ACCESS_TOKEN: optional(secret),
+  META_CONVERSIONS_EVENT_NAMES: jsonOf(z.partialRecord(z.enum(['received', 'contacted', 'qualified', 'won', 'lost']), z.string().min(1).max(100))),
+  META_CONVERSIONS_LEAD_SOURCE: z.string().min(1).max(100),
+  META_CONVERSIONS_TEST_EVENT_CODE: optional(z.string().min(1).max(100)),
   SHEETS_COLUMNS: jsonOf(z.array(z.string()).min(1).refine((cols) => cols[0] === 'lead.id', 'the first column must be lead.id')),
 });
 
@@ -187,6 +204,9 @@ const DEMO_URL_FOLLOWS: Partial<Record<VariableName, VariableName>> = {
   BIGQUERY_API_ROOT_URL: 'GOOGLE_SERVICE_ACCOUNT_JSON',
   BIGQUERY_PROJECT_ID: 'GOOGLE_SERVICE_ACCOUNT_JSON',
   SHEETS_SPREADSHEET_ID: 'GOOGLE_SERVICE_ACCOUNT_JSON',
+  // The demo dataset exists only on the simulator, which the Graph URL follows the page token to.
+  META_DATASET_ID: 'META_PAGE_ACCESS_TOKEN',
+  META_CONVERSIONS_ACCESS_TOKEN: 'META_PAGE_ACCESS_TOKEN',
 };
 
 // Connectors are optional: all of a group's variables, or none (the connector is then off and its
@@ -228,6 +248,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     const set = names.filter((name) => raw[name] !== undefined);
     if (set.length > 0 && set.length < names.length) {
       for (const name of names.filter((n) => raw[n] === undefined)) missing.push(`${name} is required to use ${connector} (${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set)`);
+    }
+  }
+  if (raw.META_CONVERSIONS_ENABLED === 'true') {
+    for (const name of ['META_DATASET_ID', 'META_CONVERSIONS_ACCESS_TOKEN'] as const) {
+      if (raw[name] === undefined) missing.push(`${name} is required to use Meta's Conversions API (META_CONVERSIONS_ENABLED is true)`);
     }
   }
   if (raw.BIGQUERY_PROJECT_ID !== undefined && raw.GOOGLE_SERVICE_ACCOUNT_JSON === undefined) {
@@ -303,6 +328,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
         ? { projectId: v.BIGQUERY_PROJECT_ID, dataset: v.BIGQUERY_DATASET, rootUrl: v.BIGQUERY_API_ROOT_URL, credentials: v.GOOGLE_SERVICE_ACCOUNT_JSON!, batchRows: v.BIGQUERY_BATCH_ROWS, syncIntervalMinutes: v.BIGQUERY_SYNC_INTERVAL_MINUTES }
         : undefined,
       metaBackfill: { formIds: v.META_BACKFILL_FORM_IDS, syncIntervalMinutes: v.META_SYNC_INTERVAL_MINUTES },
+      metaConversions: v.META_CONVERSIONS_ENABLED
+        ? {
+            graphApiUrl: v.META_GRAPH_API_URL,
+            version: v.META_GRAPH_API_VERSION,
+            datasetId: v.META_DATASET_ID!,
+            accessToken: v.META_CONVERSIONS_ACCESS_TOKEN!,
+            eventNames: v.META_CONVERSIONS_EVENT_NAMES,
+            leadEventSource: v.META_CONVERSIONS_LEAD_SOURCE,
+            testEventCode: v.META_CONVERSIONS_TEST_EVENT_CODE,
+          }
+        : undefined,
     },
   };
 }

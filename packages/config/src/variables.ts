@@ -86,6 +86,18 @@ export const VARIABLES = {
   BIGQUERY_SYNC_INTERVAL_MINUTES: { description: 'Minutes between scheduled BigQuery syncs (0: only on POST /crm/sync-bigquery).', default: '60' },
   META_BACKFILL_FORM_IDS: { description: 'Lead form ids to reconcile with Meta, comma-separated, besides every form a lead already came from.' },
   META_SYNC_INTERVAL_MINUTES: { description: 'Minutes between scheduled Meta backfills (0: only on POST /crm/sync-meta).', default: '360' },
+  META_CONVERSIONS_ENABLED: {
+    description: "true: each Meta lead's CRM stages (received, contacted, qualified, won, lost) go to Meta's Conversions API, keyed by its leadgen id, for Conversion Leads optimisation.",
+    default: 'false',
+  },
+  META_DATASET_ID: { description: 'The dataset (pixel) Events Manager created for the CRM integration: its numeric id.', demo: '7100000000000001' },
+  META_CONVERSIONS_ACCESS_TOKEN: { description: "Conversions API access token of that dataset (Events Manager → the dataset's settings → Generate access token).", demo: 'demo-meta-conversions-token', sensitive: true },
+  META_CONVERSIONS_EVENT_NAMES: {
+    description: 'The stage name Meta receives for each lifecycle step, JSON; a step left out is not sent. Name the stage you optimise for in Ads Manager the same way.',
+    default: '{"received":"Lead","contacted":"Contacted","qualified":"Qualified","won":"Converted","lost":"Lost"}',
+  },
+  META_CONVERSIONS_LEAD_SOURCE: { description: 'custom_data.lead_event_source: the CRM the stages come from, as Meta lists it.', default: 'LeadFlow' },
+  META_CONVERSIONS_TEST_EVENT_CODE: { description: "An Events Manager test code (TEST…): events show under Test events and are not used for optimisation." },
   HTTP_TIMEOUT_MS: { description: 'Timeout of each call to an outside API.', default: '10000' },
   QUEUE_PREFIX: { description: 'Redis key prefix of the Bull queues (separates environments sharing a Redis).', default: 'leadflow' },
   ACTION_LIMITS: { description: 'Per action type overrides of parallel runs per worker and calls per second, JSON: {"odoo.sync_lead":{"concurrency":4,"ratePerSecond":20}}. Defaults suit a small Odoo, WhatsApp\'s first tier and a throttling SMTP server.', default: '{}' },

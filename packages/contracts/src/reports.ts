@@ -126,19 +126,23 @@ export interface OverviewReport {
 export const ANALYTICS_DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'rejected', 'dead'] as const;
 export type AnalyticsDeliveryStatus = (typeof ANALYTICS_DELIVERY_STATUSES)[number];
 
-/** One lifecycle event on its way to GA4 (or the server-side GTM container). */
+/** Where lifecycle events are forwarded: GA4 (or its server-side GTM container), Meta's Conversions API. */
+export const ANALYTICS_DESTINATIONS = ['ga4', 'meta_capi'] as const;
+export type AnalyticsDestination = (typeof ANALYTICS_DESTINATIONS)[number];
+
+/** One lifecycle event on its way to GA4 (or the server-side GTM container) or Meta's Conversions API. */
 export interface AnalyticsDelivery {
   id: string;
-  destination: 'ga4';
+  destination: AnalyticsDestination;
   leadId: string;
-  /** The GA4 event name (`generate_lead`, `qualify_lead`, …). */
+  /** The GA4 event name (`generate_lead`, `qualify_lead`, …) or the CRM stage Meta receives (`Qualified`, …). */
   event: string;
   status: AnalyticsDeliveryStatus;
   attempts: number;
   lastError?: string;
   /** What GA4's validation server said (validation mode). */
   validationMessages?: { fieldPath: string; description: string; validationCode: string }[];
-  /** The Measurement Protocol body. */
+  /** The Measurement Protocol body, or the Conversions API event. */
   payload: Record<string, unknown>;
   createdAt: string;
   sentAt?: string;
@@ -153,6 +157,7 @@ export interface ListAnalyticsDeliveriesQuery {
   cursor?: string;
   limit?: number;
   status?: AnalyticsDeliveryStatus;
+  destination?: AnalyticsDestination;
   leadId?: string;
 }
 

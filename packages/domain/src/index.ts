@@ -19,3 +19,4 @@ export * from './analytics/lifecycle.js';
 export * from './analytics/percentile.js';
 export * from './leads/odoo-changes.js';
 export * from './analytics/report-spans.js';
+export * from './analytics/meta-conversions.js';

@@ -10,3 +10,4 @@ export * from './demo-seed.js';
 export * from './simulator-routes.js';
 export * from './ga4-simulator.js';
 export * from './bigquery-simulator.js';
+export * from './meta-conversions-simulator.js';

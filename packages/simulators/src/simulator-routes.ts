@@ -6,10 +6,14 @@ export interface SimulatorRoutes {
   reset(): void;
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readText(req);
   try {
     return text ? JSON.parse(text) : undefined;
   } catch {

@@ -2,7 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ANALYTICS_DELIVERY_STATUSES,
+  ANALYTICS_DESTINATIONS,
   type AnalyticsDelivery,
+  type AnalyticsDestination,
   type AnalyticsDeliveryPage,
   type AnalyticsDeliveryStatus,
   type ListAnalyticsDeliveriesQuery,
@@ -20,6 +22,11 @@ class ListDeliveriesQuery extends PageQuery implements ListAnalyticsDeliveriesQu
   @IsIn(ANALYTICS_DELIVERY_STATUSES)
   status?: AnalyticsDeliveryStatus;
 
+  @ApiPropertyOptional({ enum: ANALYTICS_DESTINATIONS, example: 'meta_capi' })
+  @IsOptional()
+  @IsIn(ANALYTICS_DESTINATIONS)
+  destination?: AnalyticsDestination;
+
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -34,7 +41,7 @@ class ValidationMessageDto {
 
 class AnalyticsDeliveryDto implements AnalyticsDelivery {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['ga4'] }) destination!: 'ga4';
+  @ApiProperty({ enum: ANALYTICS_DESTINATIONS }) destination!: AnalyticsDestination;
   @ApiProperty({ format: 'uuid' }) leadId!: string;
   @ApiProperty({ example: 'qualify_lead' }) event!: string;
   @ApiProperty({ enum: ANALYTICS_DELIVERY_STATUSES }) status!: AnalyticsDeliveryStatus;
@@ -55,7 +62,7 @@ class AnalyticsDeliveryPageDto implements AnalyticsDeliveryPage {
 function toDelivery(row: DeliveryRow): AnalyticsDelivery {
   return {
     id: row.id,
-    destination: 'ga4',
+    destination: row.destination as AnalyticsDestination,
     leadId: row.leadId,
     event: row.event,
     status: row.status as AnalyticsDeliveryStatus,
@@ -78,12 +85,14 @@ export class AnalyticsDeliveriesController {
 
   @Get()
   @ApiOperation({
-    summary: 'Lifecycle events forwarded to GA4, newest first',
-    description: 'Each (lead, GA4 event) once: pending → sent, or rejected by the validation server (GA4_VALIDATE) with its messages, or dead after the last attempt.',
+    summary: "Lifecycle events forwarded to GA4 and Meta's Conversions API, newest first",
+    description:
+      'Each (lead, event) once per destination: pending → sent, or rejected by GA4\'s validation server (GA4_VALIDATE) with its messages, or dead after a refusal or the last attempt. ' +
+      '`meta_capi`: the CRM stages of Meta leads (META_CONVERSIONS_ENABLED).',
   })
   @ApiOkResponse({ type: AnalyticsDeliveryPageDto })
   async list(@Query() query: ListDeliveriesQuery): Promise<AnalyticsDeliveryPageDto> {
-    const where = { ...(query.status ? { status: query.status } : {}), ...(query.leadId ? { leadId: query.leadId } : {}) };
+    const where = { ...(query.status ? { status: query.status } : {}), ...(query.destination ? { destination: query.destination } : {}), ...(query.leadId ? { leadId: query.leadId } : {}) };
     const page = await pageBy('createdAt', query, ({ after, orderBy, take }) => this.prisma.analyticsDelivery.findMany({ where: { AND: [where, after] }, orderBy, take }));
     return { data: page.rows.map(toDelivery), nextCursor: page.nextCursor };
   }

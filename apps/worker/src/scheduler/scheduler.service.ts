@@ -3,6 +3,7 @@ import { ActionRunner, LeadRouter, ReportRollups, SlaMonitor, SyncJobs } from '@
 import type { AppConfig } from '@leadflow/config';
 import { APP_CONFIG } from '@leadflow/runtime';
 import { Ga4Forwarder } from '../analytics/ga4-forwarder.service.js';
+import { MetaConversionsForwarder } from '../analytics/meta-conversions-forwarder.service.js';
 import { LostJobSweep } from './lost-job-sweep.service.js';
 import { RetentionSweep } from './retention-sweep.service.js';
 
@@ -14,7 +15,7 @@ const STRAY_AFTER_SECONDS = 10;
  * (each lead or run is taken with SKIP LOCKED): leads a dead worker left unrouted are routed,
  * waiting leads meet people starting their shift, SLA deadlines pass, runs abandoned by a dead
  * worker and work whose job Redis lost are queued again, report rollups catch up, lifecycle events
- * go to GA4, plumbing rows past their retention are deleted.
+ * go to GA4 and Meta's Conversions API, plumbing rows past their retention are deleted.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +29,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly runs: ActionRunner,
     private readonly rollups: ReportRollups,
     private readonly ga4: Ga4Forwarder,
+    private readonly metaConversions: MetaConversionsForwarder,
     private readonly syncs: SyncJobs,
     private readonly retention: RetentionSweep,
     private readonly lostJobs: LostJobSweep,
@@ -56,6 +58,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       ['lost jobs', () => this.lostJobs.sweep()],
       ['report rollups', () => this.rollups.fold()],
       ['GA4 forwarding', async () => (await this.ga4.enqueue()) + (await this.ga4.send())],
+      ['Meta conversions', async () => (await this.metaConversions.enqueue()) + (await this.metaConversions.send())],
       ['scheduled syncs', () => this.scheduleSyncs()],
       ['retention sweep', () => this.retention.sweep()],
     ] as const) {

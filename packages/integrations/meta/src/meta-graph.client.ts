@@ -53,7 +53,9 @@ export function classifyGraphError(service: string, status: number, body: unknow
   const error = isObject(body) && isObject(body.error) ? body.error : undefined;
   const code = typeof error?.code === 'number' ? error.code : undefined;
   const subcode = typeof error?.error_subcode === 'number' ? error.error_subcode : undefined;
-  const message = typeof error?.message === 'string' ? error.message : `HTTP ${status}`;
+  const generic = typeof error?.message === 'string' ? error.message : `HTTP ${status}`;
+  // "Invalid parameter" says little; Graph puts what was wrong in error_user_msg.
+  const message = typeof error?.error_user_msg === 'string' ? `${generic}: ${error.error_user_msg}` : generic;
   let kind: IntegrationErrorCode;
   if (code !== undefined && extra[code]) kind = extra[code]!;
   else if (code === undefined) kind = codeForHttpStatus(status);
