@@ -21,7 +21,8 @@ const SEVEN_DAYS_S = 7 * 24 * 3600;
  * specification — a stage name, `event_time` in Unix seconds no more than 7 days old,
  * `action_source: system_generated`, a numeric `user_data.lead_id` Meta knows, `custom_data`
  * with `event_source: crm` and `lead_event_source`. One bad event refuses the whole request with a
- * Graph error naming it, as Meta does; a good request answers `{ events_received, fbtrace_id }`.
+ * Graph error naming it, as Meta does; a good request answers `{ events_received, fbtrace_id }`, and
+ * an event whose `event_id` and name were received before is counted once.
  */
 export class MetaConversionsSimulator implements SimulatorRoutes {
   readonly received: ReceivedConversion[] = [];
@@ -29,6 +30,8 @@ export class MetaConversionsSimulator implements SimulatorRoutes {
   requests = 0;
   private failures: { status: number; code: number; message: string; remaining: number } | undefined;
   private readonly unknownLeadIds = new Set<string>();
+  /** `event_id|event_name` of what was received: Meta counts a repeat once. */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly options: { datasetId: string; accessToken: string }) {}
 
@@ -37,6 +40,7 @@ export class MetaConversionsSimulator implements SimulatorRoutes {
     this.requests = 0;
     this.failures = undefined;
     this.unknownLeadIds.clear();
+    this.seen.clear();
   }
 
   /** The next `times` requests fail: an outage (500, code 2), a rate limit (code 17) or an expired token (code 190). */
@@ -107,7 +111,13 @@ export class MetaConversionsSimulator implements SimulatorRoutes {
         leadEventSource: custom.lead_event_source as string,
       });
     }
-    this.received.push(...accepted);
+    for (const [i, conversion] of accepted.entries()) {
+      const eventId = (events[i] as { event_id?: unknown }).event_id;
+      const key = typeof eventId === 'string' && eventId ? `${eventId}|${conversion.eventName}` : undefined;
+      if (key && this.seen.has(key)) continue;
+      if (key) this.seen.add(key);
+      this.received.push(conversion);
+    }
     sendJson(res, 200, { events_received: accepted.length, messages: [], fbtrace_id: `SIM${randomBytes(6).toString('hex')}` });
     return true;
   }

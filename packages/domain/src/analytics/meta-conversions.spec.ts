@@ -11,6 +11,7 @@ describe('metaConversionEventFor', () => {
       event_name: 'Qualified',
       event_time: 1796464800, // whole seconds
       action_source: 'system_generated',
+      event_id: '9123456789012345:Qualified',
       user_data: { lead_id: '9123456789012345' },
       custom_data: { event_source: 'crm', lead_event_source: 'LeadFlow' },
     });

@@ -24,6 +24,8 @@ export interface MetaConversionEvent {
   /** Unix seconds. */
   event_time: number;
   action_source: 'system_generated';
+  /** One per lead and stage: Meta drops a repeat (a request sent again after its answer was lost). */
+  event_id: string;
   user_data: { lead_id: string };
   custom_data: { event_source: 'crm'; lead_event_source: string };
 }
@@ -45,6 +47,7 @@ export function metaConversionEventFor(
     event_name: eventName,
     event_time: Math.floor(occurredAt.getTime() / 1000),
     action_source: 'system_generated',
+    event_id: `${lead.platformLeadId}:${eventName}`,
     user_data: { lead_id: lead.platformLeadId },
     custom_data: { event_source: 'crm', lead_event_source: settings.leadEventSource },
   };

@@ -17,6 +17,7 @@ const stage = (leadId: string, eventName = 'Qualified'): MetaConversionEvent => 
   event_name: eventName,
   event_time: Math.floor(Date.now() / 1000) - 60,
   action_source: 'system_generated',
+  event_id: `${leadId}:${eventName}`,
   user_data: { lead_id: leadId },
   custom_data: { event_source: 'crm', lead_event_source: 'LeadFlow' },
 });
@@ -46,6 +47,12 @@ describe('MetaConversionsClient', () => {
       expect.objectContaining({ datasetId: '7100000000000001', testEventCode: 'TEST123', eventName: 'Lead', leadId: BIG_ID, leadEventSource: 'LeadFlow' }),
       expect.objectContaining({ eventName: 'Qualified', leadId: '1234567890123456' }),
     ]);
+  });
+
+  it('is counted once when sent again (a request whose answer was lost)', async () => {
+    await client().send([stage(BIG_ID, 'Lead')]);
+    expect(await client().send([stage(BIG_ID, 'Lead'), stage(BIG_ID, 'Contacted')])).toMatchObject({ eventsReceived: 2 });
+    expect(capi.received.map((e) => e.eventName)).toEqual(['Lead', 'Contacted']);
   });
 
   it("classifies Meta's refusals for the retry policy, naming the bad event", async () => {
