@@ -74,7 +74,7 @@ describe("CRM stages to Meta's Conversions API", () => {
     expect(await stack.prisma.analyticsDelivery.findFirst({ where: { leadId: lead.id, destination: 'meta_capi' } })).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
-  it('keeps back only the event Meta refuses in a batch, dead with Meta\'s reason, and tells the admins', async () => {
+  it('keeps back only the event Meta refuses in a batch, dead with Meta\'s reason, and tells the admins once', async () => {
     const admin = await signedIn(stack, { role: 'admin' });
     const [good, bad] = [await newMetaLead(), await newMetaLead()];
     await waitFor(() => stack.prisma.analyticsDelivery.count({ where: { leadId: { in: [good.id, bad.id] }, destination: 'meta_capi', status: 'sent' } }), (n) => n === 2, { what: 'their Lead stages' });
@@ -84,7 +84,8 @@ describe("CRM stages to Meta's Conversions API", () => {
     const sql = new SqlPool(stack.env.DATABASE_URL!, { poolSize: 2 });
     try {
       const capi = stack.loaded.config.metaConversions!;
-      const client = new MetaConversionsClient({ baseUrl: capi.graphApiUrl, version: capi.version, datasetId: capi.datasetId, accessToken: capi.accessToken, testEventCode: capi.testEventCode, timeoutMs: 2_000 });
+      const capiClientConfig = () => ({ baseUrl: capi.graphApiUrl, version: capi.version, datasetId: capi.datasetId, accessToken: capi.accessToken, testEventCode: capi.testEventCode, timeoutMs: 2_000 });
+      const client = new MetaConversionsClient(capiClientConfig());
       const forwarder = new MetaConversionsForwarder(sql, stack.prisma, stack.loaded.config, client);
       for (const lead of [good, bad]) {
         const payload = metaConversionEventFor('won', lead, new Date(), capi)!;
@@ -99,6 +100,22 @@ describe("CRM stages to Meta's Conversions API", () => {
       expect(dead).toMatchObject({ status: 'dead', attempts: 1, lastError: `meta-conversions INVALID: Invalid parameter: Event at index 0: user_data.lead_id ${bad.platformLeadId} is not a valid lead id.` });
       const bell = await call(stack, 'GET', '/crm/notifications', { headers: admin });
       expect(bell.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ category: 'action_failed', title: "Meta's Conversions API event Converted could not be sent", leadId: bad.id })]));
+
+      // A dataset that does not exist refuses every event alike: one request, all dead, one alert.
+      const nowhere = new MetaConversionsForwarder(sql, stack.prisma, stack.loaded.config, new MetaConversionsClient({ ...capiClientConfig(), datasetId: '404' }));
+      for (const lead of [good, bad]) {
+        const payload = metaConversionEventFor('lost', lead, new Date(), capi)!;
+        await stack.prisma.analyticsDelivery.create({ data: { destination: 'meta_capi', leadId: lead.id, event: payload.event_name, leadEventId: 0, payload: payload as never } });
+      }
+      const before = stack.conversions.requests;
+      expect(await nowhere.send()).toBe(0);
+      expect(stack.conversions.requests - before).toBe(1);
+      expect(await stack.prisma.analyticsDelivery.findMany({ where: { event: 'Lost', leadId: { in: [good.id, bad.id] } }, select: { status: true, lastError: true } })).toEqual([
+        { status: 'dead', lastError: expect.stringMatching(/^meta-conversions NOT_FOUND: Unsupported post request\. Object with ID '404' does not exist/) },
+        { status: 'dead', lastError: expect.stringMatching(/^meta-conversions NOT_FOUND/) },
+      ]);
+      const alerts = (await call(stack, 'GET', '/crm/notifications', { headers: admin })).body.data.filter((n: { title: string }) => n.title.endsWith('events could not be sent'));
+      expect(alerts.map((n: { title: string }) => n.title)).toEqual(["2 Meta's Conversions API events could not be sent"]);
     } finally {
       await sql.end();
       await stack.startWorker();

@@ -62,8 +62,8 @@ export class MetaConversionsSimulator implements SimulatorRoutes {
     if (req.method !== 'POST' || !route) return false;
     this.requests += 1;
     const text = await readText(req);
-    const fail = (status: number, code: number, message: string, userMessage?: string) =>
-      sendJson(res, status, { error: { message, type: 'OAuthException', code, ...(userMessage ? { error_user_title: 'Invalid event', error_user_msg: userMessage } : {}), fbtrace_id: `SIM${randomBytes(6).toString('hex')}` } });
+    const fail = (status: number, code: number, message: string, userMessage?: string, extra: Record<string, unknown> = { type: 'OAuthException' }) =>
+      sendJson(res, status, { error: { message, ...extra, code, ...(userMessage ? { error_user_title: 'Invalid event', error_user_msg: userMessage } : {}), fbtrace_id: `SIM${randomBytes(6).toString('hex')}` } });
     if (this.failures) {
       const { status, code, message } = this.failures;
       if (--this.failures.remaining <= 0) this.failures = undefined;
@@ -72,7 +72,7 @@ export class MetaConversionsSimulator implements SimulatorRoutes {
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || url.searchParams.get('access_token');
     if (token !== this.options.accessToken) return fail(400, 190, 'Invalid OAuth access token - Cannot parse access token'), true;
-    if (route[1] !== this.options.datasetId) return fail(400, 100, `Unsupported post request. Object with ID '${route[1]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`), true;
+    if (route[1] !== this.options.datasetId) return fail(400, 100, `Unsupported post request. Object with ID '${route[1]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`, undefined, { type: 'GraphMethodException', error_subcode: 33 }), true;
     let body: { data?: unknown; test_event_code?: unknown };
     try {
       body = JSON.parse(text) as typeof body;

@@ -55,7 +55,7 @@ export class Ga4Forwarder extends LifecycleForwarder<Ga4Payload> {
       await this.markSent([delivery.id]);
       return true;
     } catch (error) {
-      await this.failed([delivery], error);
+      await this.failed([{ delivery, error }]);
       return false;
     }
   }

@@ -120,31 +120,41 @@ export abstract class LifecycleForwarder<P> {
   }
 
   /**
-   * Deliveries that failed together: pending again with backoff, or dead — on a refusal, or after
-   * their last attempt — with one admin alert (and the hourly one when credentials were refused).
+   * Deliveries that failed, each with its error: pending again with backoff, or dead — on a
+   * refusal, or after their last attempt. Admins get one alert for those that died here (and the
+   * hourly one when credentials were refused), however many there were.
    */
-  protected async failed(deliveries: DueDelivery<P>[], error: unknown): Promise<void> {
-    const message = (error as Error).message.slice(0, 2000);
-    const attempts = Math.max(...deliveries.map((d) => d.attempts));
-    const dead = !isRetryable(error) || attempts >= this.config.queue.attempts;
-    const backoffMs = this.config.queue.backoffMs * 2 ** Math.min(attempts - 1, 10);
-    const [first] = deliveries;
+  protected async failed(failures: { delivery: DueDelivery<P>; error: unknown }[]): Promise<void> {
+    const outcomes = failures.map(({ delivery, error }) => ({
+      delivery,
+      error,
+      message: (error as Error).message.slice(0, 2000),
+      dead: !isRetryable(error) || delivery.attempts >= this.config.queue.attempts,
+      retryAt: new Date(Date.now() + this.config.queue.backoffMs * 2 ** Math.min(delivery.attempts - 1, 10)),
+    }));
+    const dead = outcomes.filter((o) => o.dead);
     await this.prisma.$transaction(async (tx) => {
-      await tx.analyticsDelivery.updateMany({
-        where: { id: { in: deliveries.map((d) => d.id) } },
-        data: { status: dead ? 'dead' : 'pending', lastError: message, nextAttemptAt: new Date(Date.now() + backoffMs) },
-      });
-      if (!dead) return;
+      // Those that failed alike (a refused batch, an outage) in one statement each.
+      const alike = new Map<string, typeof outcomes>();
+      for (const o of outcomes) alike.set(`${o.dead}:${o.delivery.attempts}:${o.message}`, [...(alike.get(`${o.dead}:${o.delivery.attempts}:${o.message}`) ?? []), o]);
+      for (const group of alike.values()) {
+        const [{ dead: isDead, message, retryAt }] = group as [(typeof outcomes)[number]];
+        await tx.analyticsDelivery.updateMany({ where: { id: { in: group.map((o) => o.delivery.id) } }, data: { status: isDead ? 'dead' : 'pending', lastError: message, nextAttemptAt: retryAt } });
+      }
+      const [first] = dead;
+      if (!first) return;
       await alertAdmins(tx, {
         category: 'action_failed',
-        title: deliveries.length === 1 ? `${this.label} event ${first!.event} could not be sent` : `${deliveries.length} ${this.label} events could not be sent`,
-        body: `${message} — ${deliveries.length === 1 ? 'it stays' : 'they stay'} in /crm/analytics/deliveries.`,
-        leadId: deliveries.length === 1 ? first!.lead_id : undefined,
-        dedupeKey: `${this.destination}-dead:${first!.id}`,
+        title: dead.length === 1 ? `${this.label} event ${first.delivery.event} could not be sent` : `${dead.length} ${this.label} events could not be sent`,
+        body: `${first.message}${dead.length > 1 ? ` (the first of ${dead.length})` : ''} — ${dead.length === 1 ? 'it stays' : 'they stay'} in /crm/analytics/deliveries.`,
+        leadId: dead.length === 1 ? first.delivery.lead_id : undefined,
+        dedupeKey: `${this.destination}-dead:${first.delivery.id}`,
       });
-      if (error instanceof IntegrationError && error.code === 'AUTH') await alertAdmins(tx, credentialsAlert(error.service, message, new Date()));
+      const refused = dead.find((o) => o.error instanceof IntegrationError && o.error.code === 'AUTH');
+      if (refused) await alertAdmins(tx, credentialsAlert((refused.error as IntegrationError).service, refused.message, new Date()));
     });
-    this.logger.warn(`${this.label}: ${deliveries.length} event(s), first ${first!.event} of lead ${first!.lead_id}, failed${dead ? ' for good' : ''}: ${message}`);
+    const [{ delivery, message }] = outcomes as [(typeof outcomes)[number]];
+    this.logger.warn(`${this.label}: ${outcomes.length} event(s), first ${delivery.event} of lead ${delivery.lead_id}, failed (${dead.length} for good): ${message}`);
   }
 
   /** First run: the steps the destination would still take. */

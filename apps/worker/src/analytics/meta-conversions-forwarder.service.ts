@@ -39,15 +39,32 @@ export class MetaConversionsForwarder extends LifecycleForwarder<MetaConversionE
       await this.markSent(ordered.map((d) => d.id));
       return ordered.length;
     } catch (error) {
-      const refused = error instanceof IntegrationError && (error.code === 'INVALID' || error.code === 'NOT_FOUND');
-      if (!refused || ordered.length === 1) {
-        await this.failed(ordered, error);
+      // An event Meta refuses refuses its request; anything else (an outage, a refused token, a
+      // dataset that does not exist) is the same for every event of the batch.
+      const eventRefused = error instanceof IntegrationError && error.code === 'INVALID';
+      if (!eventRefused || ordered.length === 1) {
+        await this.failed(ordered.map((delivery) => ({ delivery, error })));
         return 0;
       }
-      let sent = 0;
-      for (const delivery of ordered) sent += await this.sendClaimed([delivery]);
-      return sent;
+      return this.sendOneByOne(ordered);
     }
+  }
+
+  /** After a refused batch: each event alone, so only the refused ones are kept back (one alert for them all). */
+  private async sendOneByOne(ordered: DueDelivery<MetaConversionEvent>[]): Promise<number> {
+    const sent: string[] = [];
+    const failures: { delivery: DueDelivery<MetaConversionEvent>; error: unknown }[] = [];
+    for (const delivery of ordered) {
+      try {
+        await this.client!.send([delivery.payload]);
+        sent.push(delivery.id);
+      } catch (error) {
+        failures.push({ delivery, error });
+      }
+    }
+    if (sent.length) await this.markSent(sent);
+    if (failures.length) await this.failed(failures);
+    return sent.length;
   }
 
   protected async deliveriesFor(rows: TimelineRow[]): Promise<NewDelivery<MetaConversionEvent>[]> {

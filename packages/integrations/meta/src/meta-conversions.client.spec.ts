@@ -67,6 +67,6 @@ describe('MetaConversionsClient', () => {
     expect((await failure(client().send([stage('1')]))).code).toBe('RATE_LIMITED');
     capi.failNext('server-error', 1);
     expect((await failure(client().send([stage('1')]))).code).toBe('TEMPORARY');
-    expect((await failure(client({ datasetId: '42' }).send([stage('1')]))).code).toBe('INVALID');
+    expect((await failure(client({ datasetId: '42' }).send([stage('1')]))).code).toBe('NOT_FOUND'); // a dataset that does not exist: every event alike
   });
 });
