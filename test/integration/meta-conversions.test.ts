@@ -43,7 +43,12 @@ describe("CRM stages to Meta's Conversions API", () => {
     expect(stages[0]!.eventTime).toBe(Math.floor(lead.receivedAt.getTime() / 1000));
     expect([...stages.map((e) => e.eventTime)].sort()).toEqual(stages.map((e) => e.eventTime));
 
-    const listed = await call(stack, 'GET', `/crm/analytics/deliveries?destination=meta_capi&leadId=${lead.id}`, { headers: stack.auth });
+    // Meta has them before they are marked sent: wait for the marks.
+    const listed = await waitFor(
+      () => call(stack, 'GET', `/crm/analytics/deliveries?destination=meta_capi&leadId=${lead.id}`, { headers: stack.auth }),
+      (res) => res.body.data.length === 4 && res.body.data.every((d: { status: string }) => d.status === 'sent'),
+      { what: 'four deliveries marked sent' },
+    );
     expect(listed.body.data.map((d: { event: string; status: string; destination: string }) => [d.destination, d.event, d.status]).sort()).toEqual(
       [['meta_capi', 'Contacted', 'sent'], ['meta_capi', 'Converted', 'sent'], ['meta_capi', 'Lead', 'sent'], ['meta_capi', 'Qualified', 'sent']],
     );
@@ -71,7 +76,8 @@ describe("CRM stages to Meta's Conversions API", () => {
     const lead = await newMetaLead();
     const [stage] = await waitFor(async () => stagesOf(lead.platformLeadId), (e) => e.length === 1, { what: 'the Lead stage' });
     expect(stage!.eventName).toBe('Lead');
-    expect(await stack.prisma.analyticsDelivery.findFirst({ where: { leadId: lead.id, destination: 'meta_capi' } })).toMatchObject({ status: 'sent', attempts: 3 });
+    const delivery = await waitFor(() => stack.prisma.analyticsDelivery.findFirst({ where: { leadId: lead.id, destination: 'meta_capi' } }), (d) => d?.status === 'sent', { what: 'the delivery marked sent' });
+    expect(delivery!.attempts).toBe(3);
   });
 
   it('keeps back only the event Meta refuses in a batch, dead with Meta\'s reason, and tells the admins once', async () => {

@@ -136,7 +136,10 @@ export abstract class LifecycleForwarder<P> {
     await this.prisma.$transaction(async (tx) => {
       // Those that failed alike (a refused batch, an outage) in one statement each.
       const alike = new Map<string, typeof outcomes>();
-      for (const o of outcomes) alike.set(`${o.dead}:${o.delivery.attempts}:${o.message}`, [...(alike.get(`${o.dead}:${o.delivery.attempts}:${o.message}`) ?? []), o]);
+      for (const o of outcomes) {
+        const key = `${o.dead}:${o.delivery.attempts}:${o.message}`;
+        alike.set(key, [...(alike.get(key) ?? []), o]);
+      }
       for (const group of alike.values()) {
         const [{ dead: isDead, message, retryAt }] = group as [(typeof outcomes)[number]];
         await tx.analyticsDelivery.updateMany({ where: { id: { in: group.map((o) => o.delivery.id) } }, data: { status: isDead ? 'dead' : 'pending', lastError: message, nextAttemptAt: retryAt } });
