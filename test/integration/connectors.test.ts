@@ -228,7 +228,7 @@ describe('connector failures', () => {
     expect(stack.odoo.records('crm.lead').filter((r) => String(r.description).includes(lead!.id))).toHaveLength(1);
   });
 
-  it('gives up at once on a status mirror Odoo refuses, tells the admins, and its retry from the queue writes the status once rights are back', async () => {
+  it('gives up at once on a status mirror Odoo refuses, tells the admins, and sending it again writes the status once rights are back', async () => {
     const admin = await signedIn(stack, { role: 'admin' });
     const sim = arabicVillaLead();
     stack.simulator.addMetaLead(sim.lead, sim.form);
@@ -259,12 +259,17 @@ describe('connector failures', () => {
           title: 'Status of سارة الحربي not mirrored to Odoo and the sheet',
           body: expect.stringContaining('not allowed to access'),
         });
+        expect(bell.find((n) => n.title.includes('not mirrored'))!.body).toContain(`POST /crm/leads/${lead!.id}/sync-status`);
         expect(stack.odoo.records('crm.lead').find((r) => r.id === odooLeadId)!.stage_id).not.toBe(2);
 
-        // What Bull Board's retry does: the same job runs again and writes the lead's current status.
+        expect((await call(stack, 'POST', `/crm/leads/00000000-0000-4000-8000-000000000404/sync-status`, { headers: stack.auth })).status).toBe(404);
+
+        // Rights restored, the admin sends it again as the alert says: the lead's current status.
         stack.odoo.denyAccess('crm.lead', false);
-        await job!.retry();
+        const again = await call(stack, 'POST', `/crm/leads/${lead!.id}/sync-status`, { headers: stack.auth });
+        expect(again).toMatchObject({ status: 202, body: { status: 'qualified', jobId: expect.stringMatching(`^sync-status:${lead!.id}:resend:`) } });
         await waitFor(async () => stack.odoo.records('crm.lead').find((r) => r.id === odooLeadId)!.stage_id, (stage) => stage === 2, { what: 'the Qualified stage in Odoo' });
+        await waitFor(mirrors, (rows) => rows.length === 3 && rows.every((r) => r.finishedAt !== null), { what: 'the resent mirror recorded done' });
       } finally {
         await queue.close();
       }

@@ -486,6 +486,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/crm/leads/{id}/sync-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mirror the lead's current status to Odoo and its sheet row again
+         * @description For a mirror that was given up (admins were told: Odoo refused it, a token expired) once the cause is fixed. Writes the status as it is when the job runs.
+         */
+        post: operations["LeadsController_resendStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/crm/leads/{id}/whatsapp": {
         parameters: {
             query?: never;
@@ -1762,6 +1782,15 @@ export interface components {
         };
         ManualRunDto: {
             runs: components["schemas"]["ManualRunResultDto"][];
+        };
+        StatusMirrorQueuedDto: {
+            /** @example sync-status:7d7c1c2e-2f0b-4c3e-9c1e-5a1b2c3d4e5f:resend:0b6f… */
+            jobId: string;
+            /**
+             * @example qualified
+             * @enum {string}
+             */
+            status: "new" | "contacted" | "qualified" | "proposal" | "won" | "lost";
         };
         WhatsAppMessageDto: {
             /** @example wamid.HBgM… */
@@ -4550,6 +4579,54 @@ export interface operations {
             };
             /** @description The resource is in a state that does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    LeadsController_resendStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusMirrorQueuedDto"];
+                };
+            };
+            /** @description Missing or invalid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Credentials were given but are wrong (forged signature, wrong token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

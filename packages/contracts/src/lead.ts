@@ -208,6 +208,13 @@ export interface SetLeadTagsRequest {
   tags: string[];
 }
 
+/** POST /crm/leads/{id}/sync-status: the lead's current status queued to Odoo and its sheet row again. */
+export interface StatusMirrorQueued {
+  /** The `sync-status` job (in the connectors queue at /admin/queues). */
+  jobId: string;
+  status: LeadStatus;
+}
+
 export const LEAD_SORTS = ['-receivedAt', 'receivedAt'] as const;
 export type LeadSort = (typeof LEAD_SORTS)[number];
 

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { actorOf, CurrentPrincipal, Roles, type Principal } from '../auth/principal.js';
 import { ManualRunDto } from '../automations/dto/automation.dto.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
-import { AddLeadNoteDto, AssignLeadDto, ChangeLeadStatusDto, RunAutomationDto, SetLeadTagsDto } from './dto/lead-actions.dto.js';
+import { AddLeadNoteDto, AssignLeadDto, ChangeLeadStatusDto, RunAutomationDto, SetLeadTagsDto, StatusMirrorQueuedDto } from './dto/lead-actions.dto.js';
 import { LeadDetailDto, LeadPageDto, LeadTimelineEventDto } from './dto/lead.dto.js';
 import { ExportLeadsQuery, ListLeadsQuery } from './dto/list-leads.query.js';
 import { LeadsService } from './leads.service.js';
@@ -116,6 +116,19 @@ export class LeadsController {
   @ApiErrors(400, 403, 404, 409)
   async runAutomation(@Id() id: string, @Param('automationId', new ParseUUIDPipe()) automationId: string, @Body() body: RunAutomationDto): Promise<ManualRunDto> {
     return { runs: await this.automations.runManually(id, automationId, body) };
+  }
+
+  @Post(':id/sync-status')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Mirror the lead's current status to Odoo and its sheet row again",
+    description: 'For a mirror that was given up (admins were told: Odoo refused it, a token expired) once the cause is fixed. Writes the status as it is when the job runs.',
+  })
+  @ApiAcceptedResponse({ type: StatusMirrorQueuedDto })
+  @ApiErrors(403, 404)
+  async resendStatus(@Id() id: string, @CurrentPrincipal() principal: Principal): Promise<StatusMirrorQueuedDto> {
+    return this.leads.resendStatus(id, principal);
   }
 
   /** The lead as the caller may see it, its version also as ETag. */

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, assertVersion, recordTimeline, retryingConflicts, transactionRetryingConflicts } from '@leadflow/application';
 import type { AppConfig } from '@leadflow/config';
-import type { LeadDetail, LeadPage, LeadTimelineEvent } from '@leadflow/contracts';
+import type { LeadDetail, LeadPage, LeadTimelineEvent, StatusMirrorQueued } from '@leadflow/contracts';
 import { Prisma, PrismaClient, type Lead } from '@leadflow/db';
 import { toAsciiDigits } from '@leadflow/domain';
+import { outboxMessage } from '@leadflow/queue';
 import { APP_CONFIG, Metrics } from '@leadflow/runtime';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -169,6 +171,19 @@ export class LeadsService {
     await this.assertVisible(id, principal);
     const event = await retryingConflicts(() => this.prisma.leadEvent.create({ data: { leadId: id, type: 'note', actor: actorOf(principal), payload: { body, author: principal.name } } }));
     return toTimelineEvent(event);
+  }
+
+  /**
+   * The lead's current status mirrored to Odoo and its sheet row again — after a mirror that was
+   * given up (Odoo's rights, an expired token) has been put right. The job writes whatever the
+   * status is when it runs, so a repeat is harmless.
+   */
+  async resendStatus(id: string, principal: Principal): Promise<StatusMirrorQueued> {
+    const lead = await this.prisma.lead.findFirst({ where: { AND: [{ id }, leadScope(principal)] }, select: { status: true } });
+    if (!lead) throw new NotFoundError(`lead ${id} does not exist`);
+    const jobId = `sync-status:${id}:resend:${randomUUID()}`;
+    await this.prisma.outboxMessage.create({ data: outboxMessage('sync-status', { leadId: id, status: lead.status }, jobId) });
+    return { jobId, status: lead.status };
   }
 
   async setTags(id: string, tags: string[], principal: Principal, change: LeadChange): Promise<void> {

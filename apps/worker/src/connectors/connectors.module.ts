@@ -107,7 +107,7 @@ export class StatusSyncProcessor {
       await alertAdmins(tx, {
         category: 'action_failed',
         title: `Status of ${lead.fullName || 'a lead'} not mirrored to Odoo and the sheet`,
-        body: `${error.message} — they still show the status before "${lead.status}". Once fixed, retry the failed job of the connectors queue at /admin/queues (it writes the lead's current status).`,
+        body: `${error.message} — they still show the status before "${lead.status}". Once fixed, send it again: POST /crm/leads/${lead.id}/sync-status (it writes the lead's current status).`,
         leadId: lead.id,
         dedupeKey: `status-mirror-failed:${String(job.id)}`,
       });

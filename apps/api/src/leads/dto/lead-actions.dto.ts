@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LEAD_STATUSES, type AddLeadNoteRequest, type AssignLeadRequest, type ChangeLeadStatusRequest, type LeadStatus, type SetLeadTagsRequest, type RunAutomationRequest } from '@leadflow/contracts';
+import { LEAD_STATUSES, type AddLeadNoteRequest, type AssignLeadRequest, type ChangeLeadStatusRequest, type LeadStatus, type SetLeadTagsRequest, type RunAutomationRequest, type StatusMirrorQueued } from '@leadflow/contracts';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
 export class AssignLeadDto implements AssignLeadRequest {
@@ -52,4 +52,9 @@ export class SetLeadTagsDto implements SetLeadTagsRequest {
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   tags!: string[];
+}
+
+export class StatusMirrorQueuedDto implements StatusMirrorQueued {
+  @ApiProperty({ example: 'sync-status:7d7c1c2e-2f0b-4c3e-9c1e-5a1b2c3d4e5f:resend:0b6f…' }) jobId!: string;
+  @ApiProperty({ enum: LEAD_STATUSES, example: 'qualified' }) status!: LeadStatus;
 }
