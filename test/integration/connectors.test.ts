@@ -254,12 +254,10 @@ describe('connector failures', () => {
           (list) => list.some((n) => n.leadId === lead!.id && n.title.includes('not mirrored')),
           { what: 'the admin alert' },
         );
-        expect(bell.find((n) => n.leadId === lead!.id && n.title.includes('not mirrored'))).toMatchObject({
-          category: 'action_failed',
-          title: 'Status of سارة الحربي not mirrored to Odoo and the sheet',
-          body: expect.stringContaining('not allowed to access'),
-        });
-        expect(bell.find((n) => n.title.includes('not mirrored'))!.body).toContain(`POST /crm/leads/${lead!.id}/sync-status`);
+        const alert = bell.find((n) => n.leadId === lead!.id && n.title.includes('not mirrored'))!;
+        expect(alert).toMatchObject({ category: 'action_failed', title: 'Status of سارة الحربي not mirrored to Odoo and the sheet' });
+        expect(alert.body).toContain('not allowed to access');
+        expect(alert.body).toContain(`POST /crm/leads/${lead!.id}/sync-status`);
         expect(stack.odoo.records('crm.lead').find((r) => r.id === odooLeadId)!.stage_id).not.toBe(2);
 
         expect((await call(stack, 'POST', `/crm/leads/00000000-0000-4000-8000-000000000404/sync-status`, { headers: stack.auth })).status).toBe(404);

@@ -338,11 +338,9 @@ describe('SLA', () => {
     const payload = snap({ custom_field_1: 'Villa' });
     const abort = await abortLeadUpdates(`NEW.platform_lead_id = '${payload.lead_id}' AND NEW.routing_state IS DISTINCT FROM OLD.routing_state`, 1);
     try {
-      const sent = Date.now();
       await stack.sender.snapchat(payload);
-      // The scheduler routes a stray only once it has waited 10 s.
+      // The scheduler routes a stray only once it has waited 10 s: within 8, its own job did.
       const lead = await waitFor(() => leadRow(payload.lead_id), (l) => l?.routingState === 'assigned', { timeoutMs: 8_000, what: 'the lead routed by its own job' });
-      expect(Date.now() - sent).toBeLessThan(8_000);
       expect(await abort.attempts()).toBe(2);
       expect((await timeline(lead!.id)).filter((s) => s.type === 'assigned')).toHaveLength(1);
     } finally {
